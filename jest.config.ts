@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 
 const moduleNameMapper = { '^@wxopen/(core|testing|redis|express|koa|fastify)$': '<rootDir>/packages/$1/src' };
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
 };
 const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform };
 

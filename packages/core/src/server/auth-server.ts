@@ -1,0 +1,282 @@
+import { MessageCipher } from '../crypto/cipher';
+import { safeEqual, sign } from '../crypto/signature';
+import { WxOpenError, isWxOpenError } from '../errors';
+import { renderReply } from '../messages/reply';
+import type { ComponentInfo, InfoOf, InfoType, UnknownInfo, UnknownMessage, WechatMessage } from '../messages/types';
+import { toInfo, toMessage } from '../messages/types';
+import { MemoryStore } from '../store/memory';
+import type { Store } from '../store/types';
+import type { XmlRecord } from '../xml';
+import { buildXml, parseXml } from '../xml';
+import type { CallbackRequest, CallbackResponse } from './http';
+import { errorResponse, queryParam, readBody, textResponse, xmlResponse } from './http';
+import type { AuthServerOptions, ErrorContext, ResolvedOptions } from './options';
+import { resolveOptions } from './options';
+import { MessageRouter } from './router';
+
+export type InfoHandler<I> = (info: I) => void | Promise<void>;
+
+/** A value that can be rotated: the previous one is still accepted until the new one is seen in use. */
+interface Rotating<T> {
+  current: T;
+  previous: T | undefined;
+}
+
+/** A verified, decrypted push. */
+interface Opened {
+  readonly record: XmlRecord;
+  /** The cipher that opened the request (it also seals the reply); `undefined` for plain pushes. */
+  readonly cipher: MessageCipher | undefined;
+  readonly token: string;
+  readonly nonce: string;
+}
+
+const SUCCESS = textResponse('success');
+// TODO(lead): replace with the guard exported by messages/types once the types work lands.
+const isKnownInfoType = (type: string): boolean => type === 'component_verify_ticket' || type === 'authorized' || type === 'updateauthorized' || type === 'unauthorized';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new WxOpenError('ERR_XML', { detail: `${what} is not valid UTF-8` });
+  }
+}
+
+/**
+ * The callback server of one third-party platform (component), after the Go SDK's `AuthServer`.
+ *
+ * - `handleAuthEvent` serves the component URL (授权事件接收 URL): verify, decrypt, check the appid, keep the
+ *   verify ticket, run the `onInfo` handlers, answer `success`.
+ * - `handleMessage` serves the authorizer URL (消息与事件接收 URL, `/callback/$APPID$`) for every authorizer:
+ *   verify, decrypt, dispatch through `messages`, answer the handler's reply (encrypted when the request was).
+ *
+ * Both take a framework-free `CallbackRequest` and return a `CallbackResponse`; adapters only translate.
+ */
+export class AuthServer {
+  /** The component appid. */
+  readonly appId: string;
+  /** Handlers and middleware for authorizers' messages and events. */
+  readonly messages = new MessageRouter();
+  /** Where tickets, tokens and dedup marks are kept. */
+  readonly store: Store;
+
+  readonly #options: ResolvedOptions;
+  readonly #token: Rotating<string>;
+  readonly #cipher: Rotating<MessageCipher>;
+  readonly #infoHandlers = new Map<string, InfoHandler<never>[]>();
+  readonly #unknownInfoHandlers: InfoHandler<UnknownInfo>[] = [];
+
+  constructor(options: AuthServerOptions) {
+    this.#options = resolveOptions(options);
+    this.appId = this.#options.appId;
+    this.#token = { current: options.token, previous: undefined };
+    this.#cipher = { current: new MessageCipher(options.encodingAESKey, this.appId), previous: undefined };
+    this.store = options.store ?? new MemoryStore();
+  }
+
+  /** The largest body accepted, in bytes (adapters that must configure their framework read it). */
+  get bodyLimit(): number {
+    return this.#options.bodyLimit;
+  }
+
+  /** Rotates the message-check Token. Pushes signed with the previous Token are accepted until one signed with the new Token arrives. */
+  setToken(token: string): void {
+    if (typeof token !== 'string' || token === '') throw new TypeError('wxopen: setToken(token) needs a non-empty token');
+    if (token !== this.#token.current) {
+      this.#token.previous = this.#token.current;
+      this.#token.current = token;
+    }
+  }
+
+  /** Rotates the EncodingAESKey. Pushes encrypted with the previous key are accepted until one with the new key arrives. */
+  setAESKey(encodingAESKey: string): void {
+    const cipher = new MessageCipher(encodingAESKey, this.appId);
+    this.#cipher.previous = this.#cipher.current;
+    this.#cipher.current = cipher;
+  }
+
+  /** Runs `handler` for every component push of `type` (several handlers run in registration order). */
+  onInfo<T extends InfoType>(type: T, handler: InfoHandler<InfoOf<T>>): this {
+    if (typeof handler !== 'function') throw new TypeError(`wxopen: the handler for InfoType '${type}' must be a function`);
+    const list = this.#infoHandlers.get(type) ?? [];
+    list.push(handler as InfoHandler<never>);
+    this.#infoHandlers.set(type, list);
+    return this;
+  }
+
+  /** Runs `handler` for component pushes whose InfoType wxopen does not know. */
+  onUnknownInfo(handler: InfoHandler<UnknownInfo>): this {
+    this.#unknownInfoHandlers.push(handler);
+    return this;
+  }
+
+  /** Serves the component URL (授权事件接收 URL). Always answers `success` once the push is handled. */
+  async handleAuthEvent(request: CallbackRequest): Promise<CallbackResponse> {
+    const context: ErrorContext = { endpoint: 'auth' };
+    try {
+      const opened = await this.#open(request);
+      if (opened === undefined) return this.#echo(request);
+      const info = toInfo(opened.record);
+      await this.#runInfo(info);
+      return SUCCESS;
+    } catch (error) {
+      return this.#fail(error, context);
+    }
+  }
+
+  /** Serves the authorizer URL (消息与事件接收 URL) of every authorizer of this component. */
+  async handleMessage(request: CallbackRequest): Promise<CallbackResponse> {
+    const context: ErrorContext = { endpoint: 'message', authorizerAppId: request.authorizerAppId };
+    try {
+      const opened = await this.#open(request);
+      if (opened === undefined) return this.#echo(request);
+      const message = toMessage(opened.record);
+      const result = await this.#dispatch(message, request, opened).catch((cause: unknown) => {
+        throw new WxOpenError('ERR_HANDLER', { cause });
+      });
+      const nowSeconds = Math.floor(this.#options.now() / 1000);
+      let xml: string | undefined;
+      try {
+        xml = renderReply(result, message, nowSeconds);
+      } catch (cause) {
+        throw new WxOpenError('ERR_REPLY', { cause });
+      }
+      if (xml === undefined) return SUCCESS;
+      return xmlResponse(opened.cipher ? this.#seal(xml, opened, nowSeconds) : xml);
+    } catch (error) {
+      return this.#fail(error, context);
+    }
+  }
+
+  #dispatch(message: WechatMessage | UnknownMessage, request: CallbackRequest, opened: Opened) {
+    return this.messages.dispatch({
+      authorizerAppId: request.authorizerAppId,
+      openid: queryParam(request.query, 'openid'),
+      message,
+      encrypted: opened.cipher !== undefined,
+      state: {},
+    });
+  }
+
+  async #runInfo(info: ComponentInfo | UnknownInfo): Promise<void> {
+    const handlers = (this.#infoHandlers.get(info.InfoType) ??
+      (isKnownInfoType(info.InfoType) ? [] : this.#unknownInfoHandlers)) as InfoHandler<ComponentInfo | UnknownInfo>[];
+    try {
+      for (const handler of handlers) await handler(info);
+    } catch (cause) {
+      throw new WxOpenError('ERR_HANDLER', { cause });
+    }
+  }
+
+  /**
+   * Checks method, query, timestamp and signatures, reads and decrypts the body. Resolves to `undefined` for
+   * a GET (URL verification), which the caller answers with `#echo`.
+   */
+  async #open(request: CallbackRequest): Promise<Opened | undefined> {
+    const method = request.method.toUpperCase();
+    if (method === 'GET') return undefined;
+    if (method !== 'POST') throw new WxOpenError('ERR_METHOD');
+
+    const query = request.query;
+    const timestamp = this.#checkTimestamp(queryParam(query, 'timestamp'));
+    const nonce = queryParam(query, 'nonce') ?? '';
+    const msgSignature = queryParam(query, 'msg_signature');
+    const encrypted = msgSignature !== undefined || queryParam(query, 'encrypt_type') === 'aes';
+
+    if (!encrypted) {
+      if (this.#options.requireEncryption) throw new WxOpenError('ERR_ENCRYPTION_REQUIRED');
+      const token = this.#verify('ERR_SIGNATURE', queryParam(query, 'signature'), [timestamp, nonce]);
+      const record = parseXml(decodeUtf8(await this.#readBody(request), 'body'));
+      return { record, cipher: undefined, token, nonce };
+    }
+    if (msgSignature === undefined) throw new WxOpenError('ERR_MSG_SIGNATURE', { detail: 'missing msg_signature' });
+
+    const envelope = parseXml(decodeUtf8(await this.#readBody(request), 'body'));
+    const encrypt = envelope['Encrypt'];
+    if (typeof encrypt !== 'string' || encrypt === '') throw new WxOpenError('ERR_XML', { detail: 'missing Encrypt' });
+    const token = this.#verify('ERR_MSG_SIGNATURE', msgSignature, [timestamp, nonce, encrypt]);
+    const { message, cipher } = this.#decrypt(encrypt);
+    const record = parseXml(decodeUtf8(message, 'decrypted message'));
+    return { record, cipher, token, nonce };
+  }
+
+  async #readBody(request: CallbackRequest): Promise<Buffer> {
+    return readBody(request, this.#options.bodyLimit);
+  }
+
+  /** GET URL verification: a valid `signature` gets `echostr` back unchanged. */
+  #echo(request: CallbackRequest): CallbackResponse {
+    const query = request.query;
+    const timestamp = this.#checkTimestamp(queryParam(query, 'timestamp'));
+    this.#verify('ERR_SIGNATURE', queryParam(query, 'signature'), [timestamp, queryParam(query, 'nonce') ?? '']);
+    const echostr = queryParam(query, 'echostr');
+    if (echostr === undefined) throw new WxOpenError('ERR_QUERY', { detail: 'missing echostr' });
+    return textResponse(echostr);
+  }
+
+  #checkTimestamp(timestamp: string | undefined): string {
+    if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) {
+      throw new WxOpenError('ERR_TIMESTAMP', { detail: 'missing or not a number' });
+    }
+    const skew = this.#options.maxClockSkewSeconds;
+    if (skew > 0 && Math.abs(this.#options.now() / 1000 - Number(timestamp)) > skew) throw new WxOpenError('ERR_TIMESTAMP');
+    return timestamp;
+  }
+
+  /** Verifies a signature with the current Token, then the previous one; forgets the previous once the current is seen. */
+  #verify(code: 'ERR_SIGNATURE' | 'ERR_MSG_SIGNATURE', actual: string | undefined, parts: string[]): string {
+    if (actual === undefined) throw new WxOpenError(code, { detail: 'missing' });
+    const { current, previous } = this.#token;
+    if (safeEqual(actual, sign([current, ...parts]))) {
+      if (previous !== undefined && this.#token.current === current) this.#token.previous = undefined;
+      return current;
+    }
+    if (previous !== undefined && safeEqual(actual, sign([previous, ...parts]))) return previous;
+    throw new WxOpenError(code);
+  }
+
+  /** Decrypts with the current key, then the previous one; forgets the previous key once the current one works. */
+  #decrypt(encrypt: string): { message: Buffer; cipher: MessageCipher } {
+    const { current, previous } = this.#cipher;
+    try {
+      const { message } = current.decrypt(encrypt);
+      if (previous !== undefined && this.#cipher.current === current) this.#cipher.previous = undefined;
+      return { message, cipher: current };
+    } catch (error) {
+      if (previous === undefined) throw error;
+      try {
+        return { message: previous.decrypt(encrypt).message, cipher: previous };
+      } catch {
+        throw error;
+      }
+    }
+  }
+
+  /** Encrypts a reply into WeChat's envelope, signed with the Token that verified the request. */
+  #seal(xml: string, opened: Opened, nowSeconds: number): string {
+    const encrypt = (opened.cipher as MessageCipher).encrypt(xml);
+    const timestamp = String(nowSeconds);
+    return buildXml({
+      Encrypt: encrypt,
+      MsgSignature: sign([opened.token, timestamp, opened.nonce, encrypt]),
+      TimeStamp: nowSeconds,
+      Nonce: opened.nonce,
+    });
+  }
+
+  #fail(error: unknown, context: ErrorContext): CallbackResponse {
+    if (!isWxOpenError(error)) {
+      if (error instanceof TypeError) throw error; // a mounting mistake: let the framework show it
+      error = new WxOpenError('ERR_HANDLER', { cause: error });
+    }
+    const err = error as WxOpenError;
+    try {
+      this.#options.onError(err, context);
+    } catch {
+      // an error hook must never turn a clean rejection into a crash
+    }
+    return errorResponse(err);
+  }
+}

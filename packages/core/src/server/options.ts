@@ -1,0 +1,86 @@
+import type { Lock, Store } from '../store/types';
+import type { WxOpenError } from '../errors';
+
+/** Where a callback error happened, for the error hook. */
+export interface ErrorContext {
+  /** `auth`: the component URL (授权事件接收 URL); `message`: the authorizer URL (消息与事件接收 URL). */
+  readonly endpoint: 'auth' | 'message';
+  readonly authorizerAppId?: string;
+}
+
+/** Called for every rejected request and every handler failure. Must not throw. */
+export type ErrorHook = (error: WxOpenError, context: ErrorContext) => void;
+
+export interface AuthServerOptions {
+  /** The third-party platform's appid (第三方平台 appid, "component appid"). Required. */
+  readonly appId: string;
+  /** The platform's appsecret. Needed for the credential chain (tokens, API calls); callbacks work without it. */
+  readonly appSecret?: string;
+  /** The message-check Token (消息校验Token) configured for the platform. Required. */
+  readonly token: string;
+  /** The 43-character EncodingAESKey (消息加解密Key). Required. */
+  readonly encodingAESKey: string;
+  /** Where tickets, tokens and dedup marks live. Default: a new `MemoryStore` (one process, not durable). */
+  readonly store?: Store;
+  /** Cross-process lock for refreshes. Default: a `StoreLock` on `store`. */
+  readonly lock?: Lock;
+  /**
+   * Reject unencrypted POSTs (400 `ERR_ENCRYPTION_REQUIRED`). Default `true`: third-party platforms only
+   * use security mode. Set `false` to also accept plain and compatible-mode pushes (verified by `signature`).
+   */
+  readonly requireEncryption?: boolean;
+  /** Largest accepted difference between `timestamp` and the local clock, in seconds. Default 300; 0 disables. */
+  readonly maxClockSkewSeconds?: number;
+  /** Largest accepted body, in bytes. Default 262 144 (256 KiB). Larger bodies get 413 without being buffered. */
+  readonly bodyLimit?: number;
+  /** Error hook (the Go SDK's ErrorHandler). Default: one `console.warn` line per error, without secrets. */
+  readonly onError?: ErrorHook;
+  /** Clock in ms, for tests. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export interface ResolvedOptions {
+  readonly appId: string;
+  readonly appSecret: string | undefined;
+  readonly requireEncryption: boolean;
+  readonly maxClockSkewSeconds: number;
+  readonly bodyLimit: number;
+  readonly onError: ErrorHook;
+  readonly now: () => number;
+}
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
+
+const defaultErrorHook: ErrorHook = (error, context) => {
+  const where = context.authorizerAppId ? `${context.endpoint} ${context.authorizerAppId}` : context.endpoint;
+  console.warn(`[wxopen] ${where}: ${error.code} ${error.message}`);
+};
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`wxopen: option \`${name}\` must be a non-negative number`);
+  }
+  return value;
+}
+
+/** Validates options and copies them into a new frozen object (the caller's object is never changed). */
+export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') throw new TypeError('wxopen: AuthServer needs an options object');
+  if (typeof options.appId !== 'string' || options.appId === '') {
+    throw new TypeError('wxopen: option `appId` is required: the third-party platform appid (第三方平台 appid)');
+  }
+  if (typeof options.token !== 'string' || options.token === '') {
+    throw new TypeError('wxopen: option `token` is required: the message-check Token configured for the platform');
+  }
+  return Object.freeze({
+    appId: options.appId,
+    appSecret: options.appSecret,
+    requireEncryption: options.requireEncryption ?? true,
+    maxClockSkewSeconds: nonNegative('maxClockSkewSeconds', options.maxClockSkewSeconds, DEFAULT_MAX_CLOCK_SKEW_SECONDS),
+    bodyLimit: nonNegative('bodyLimit', options.bodyLimit, DEFAULT_BODY_LIMIT),
+    onError: options.onError ?? defaultErrorHook,
+    now: options.now ?? Date.now,
+  });
+}
