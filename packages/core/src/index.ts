@@ -11,3 +11,5 @@ export * from './server/http';
 export * from './server/options';
 export * from './server/router';
 export * from './server/auth-server';
+export * from './server/delivery';
+export * from './server/delivery-key';

@@ -1,8 +1,9 @@
 import { MessageCipher } from '../crypto/cipher';
 import { safeEqual, sign } from '../crypto/signature';
 import { WxOpenError, isWxOpenError } from '../errors';
+import type { HandlerResult } from '../messages/reply';
 import { renderReply } from '../messages/reply';
-import type { ComponentInfo, InfoOf, InfoType, UnknownInfo, UnknownMessage, WechatMessage } from '../messages/types';
+import type { ComponentInfo, InfoOf, InfoType, UnknownInfo } from '../messages/types';
 import { toInfo, toMessage } from '../messages/types';
 import { MemoryStore } from '../store/memory';
 import type { Store } from '../store/types';
@@ -12,6 +13,9 @@ import type { CallbackRequest, CallbackResponse } from './http';
 import { errorResponse, queryParam, readBody, textResponse, xmlResponse } from './http';
 import type { AuthServerOptions, ErrorContext, ResolvedOptions } from './options';
 import { resolveOptions } from './options';
+import { Deliveries } from './delivery';
+import { infoDeliveryKey, messageDeliveryKey } from './delivery-key';
+import type { MessageContext } from './router';
 import { MessageRouter } from './router';
 
 export type InfoHandler<I> = (info: I) => void | Promise<void>;
@@ -67,6 +71,7 @@ export class AuthServer {
   readonly #cipher: Rotating<MessageCipher>;
   readonly #infoHandlers = new Map<string, InfoHandler<never>[]>();
   readonly #unknownInfoHandlers: InfoHandler<UnknownInfo>[] = [];
+  readonly #deliveries = new Deliveries();
 
   constructor(options: AuthServerOptions) {
     this.#options = resolveOptions(options);
@@ -119,7 +124,14 @@ export class AuthServer {
       const opened = await this.#open(request);
       if (opened === undefined) return this.#echo(request);
       const info = toInfo(opened.record);
-      await this.#runInfo(info);
+      await this.#deliveries.deliver(
+        infoDeliveryKey(this.appId, info),
+        async () => {
+          await this.#runInfo(info);
+          return { value: undefined, xml: undefined };
+        },
+        this.#deliveryOptions<undefined>(context, () => undefined),
+      );
       return SUCCESS;
     } catch (error) {
       return this.#fail(error, context);
@@ -133,31 +145,57 @@ export class AuthServer {
       const opened = await this.#open(request);
       if (opened === undefined) return this.#echo(request);
       const message = toMessage(opened.record);
-      const result = await this.#dispatch(message, request, opened).catch((cause: unknown) => {
-        throw new WxOpenError('ERR_HANDLER', { cause });
-      });
-      const nowSeconds = Math.floor(this.#options.now() / 1000);
-      let xml: string | undefined;
-      try {
-        xml = renderReply(result, message, nowSeconds);
-      } catch (cause) {
-        throw new WxOpenError('ERR_REPLY', { cause });
-      }
+      const ctx: MessageContext = {
+        authorizerAppId: request.authorizerAppId,
+        openid: queryParam(request.query, 'openid'),
+        message,
+        encrypted: opened.cipher !== undefined,
+        state: {},
+      };
+      const { xml } = await this.#deliveries.deliver(
+        messageDeliveryKey(this.appId, request.authorizerAppId, message),
+        () => this.#reply(ctx),
+        this.#deliveryOptions<HandlerResult>(context, (reply) =>
+          this.#options.onLateReply({ authorizerAppId: ctx.authorizerAppId, message, reply }),
+        ),
+      );
       if (xml === undefined) return SUCCESS;
-      return xmlResponse(opened.cipher ? this.#seal(xml, opened, nowSeconds) : xml);
+      return xmlResponse(opened.cipher ? this.#seal(xml, opened) : xml);
     } catch (error) {
       return this.#fail(error, context);
     }
   }
 
-  #dispatch(message: WechatMessage | UnknownMessage, request: CallbackRequest, opened: Opened) {
-    return this.messages.dispatch({
-      authorizerAppId: request.authorizerAppId,
-      openid: queryParam(request.query, 'openid'),
-      message,
-      encrypted: opened.cipher !== undefined,
-      state: {},
-    });
+  /** Runs middleware and handlers, then renders the plain reply XML (`undefined` = `success`). */
+  async #reply(ctx: MessageContext): Promise<{ value: HandlerResult; xml: string | undefined }> {
+    let value: HandlerResult;
+    try {
+      value = await this.messages.dispatch(ctx);
+    } catch (cause) {
+      throw new WxOpenError('ERR_HANDLER', { cause });
+    }
+    try {
+      return { value, xml: renderReply(value, ctx.message, Math.floor(this.#options.now() / 1000)) };
+    } catch (cause) {
+      throw new WxOpenError('ERR_REPLY', { cause });
+    }
+  }
+
+  #deliveryOptions<R>(context: ErrorContext, onLateValue: (value: R | undefined) => unknown) {
+    return {
+      store: this.store,
+      ttlMs: this.#options.dedupTtlMs,
+      deadlineMs: this.#options.replyDeadlineMs,
+      onLate: (value: R | undefined, error: unknown) => {
+        if (error !== undefined) {
+          this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_HANDLER', { cause: error }), context);
+          return;
+        }
+        Promise.resolve()
+          .then(() => onLateValue(value))
+          .catch((cause: unknown) => this.#report(new WxOpenError('ERR_HANDLER', { detail: 'onLateReply failed', cause }), context));
+      },
+    };
   }
 
   async #runInfo(info: ComponentInfo | UnknownInfo): Promise<void> {
@@ -255,8 +293,9 @@ export class AuthServer {
   }
 
   /** Encrypts a reply into WeChat's envelope, signed with the Token that verified the request. */
-  #seal(xml: string, opened: Opened, nowSeconds: number): string {
+  #seal(xml: string, opened: Opened): string {
     const encrypt = (opened.cipher as MessageCipher).encrypt(xml);
+    const nowSeconds = Math.floor(this.#options.now() / 1000);
     const timestamp = String(nowSeconds);
     return buildXml({
       Encrypt: encrypt,
@@ -272,11 +311,15 @@ export class AuthServer {
       error = new WxOpenError('ERR_HANDLER', { cause: error });
     }
     const err = error as WxOpenError;
+    this.#report(err, context);
+    return errorResponse(err);
+  }
+
+  #report(error: WxOpenError, context: ErrorContext): void {
     try {
-      this.#options.onError(err, context);
+      this.#options.onError(error, context);
     } catch {
       // an error hook must never turn a clean rejection into a crash
     }
-    return errorResponse(err);
   }
 }

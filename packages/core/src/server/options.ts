@@ -1,5 +1,7 @@
 import type { Lock, Store } from '../store/types';
 import type { WxOpenError } from '../errors';
+import type { HandlerResult } from '../messages/reply';
+import type { UnknownMessage, WechatMessage } from '../messages/types';
 
 /** Where a callback error happened, for the error hook. */
 export interface ErrorContext {
@@ -10,6 +12,16 @@ export interface ErrorContext {
 
 /** Called for every rejected request and every handler failure. Must not throw. */
 export type ErrorHook = (error: WxOpenError, context: ErrorContext) => void;
+
+/** A reply that was ready only after the deadline, when `success` had already been answered. */
+export interface LateReply {
+  readonly authorizerAppId: string | undefined;
+  readonly message: WechatMessage | UnknownMessage;
+  /** What the handler returned; send it with the customer-service API if it matters. */
+  readonly reply: HandlerResult;
+}
+
+export type LateReplyHook = (late: LateReply) => void | Promise<void>;
 
 export interface AuthServerOptions {
   /** The third-party platform's appid (第三方平台 appid, "component appid"). Required. */
@@ -35,6 +47,18 @@ export interface AuthServerOptions {
   readonly bodyLimit?: number;
   /** Error hook (the Go SDK's ErrorHandler). Default: one `console.warn` line per error, without secrets. */
   readonly onError?: ErrorHook;
+  /**
+   * How long a delivery is remembered so that WeChat's retries never run a handler twice, in ms.
+   * Default 60 000 (WeChat retries within about 15 s); 0 disables deduplication.
+   */
+  readonly dedupTtlMs?: number;
+  /**
+   * Answer `success` when handlers have not finished after this many ms, so WeChat (which waits 5 s) does not
+   * retry. Default 4 500; 0 disables.
+   */
+  readonly replyDeadlineMs?: number;
+  /** Receives replies that missed the deadline. Default: a `console.warn` line saying a reply was dropped. */
+  readonly onLateReply?: LateReplyHook;
   /** Clock in ms, for tests. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -46,15 +70,25 @@ export interface ResolvedOptions {
   readonly maxClockSkewSeconds: number;
   readonly bodyLimit: number;
   readonly onError: ErrorHook;
+  readonly dedupTtlMs: number;
+  readonly replyDeadlineMs: number;
+  readonly onLateReply: LateReplyHook;
   readonly now: () => number;
 }
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
+export const DEFAULT_DEDUP_TTL_MS = 60_000;
+export const DEFAULT_REPLY_DEADLINE_MS = 4_500;
 
 const defaultErrorHook: ErrorHook = (error, context) => {
   const where = context.authorizerAppId ? `${context.endpoint} ${context.authorizerAppId}` : context.endpoint;
   console.warn(`[wxopen] ${where}: ${error.code} ${error.message}`);
+};
+
+const defaultLateReplyHook: LateReplyHook = (late) => {
+  const where = late.authorizerAppId ? ` for ${late.authorizerAppId}` : '';
+  console.warn(`[wxopen] a ${late.message.MsgType} reply${where} missed the reply deadline and was dropped (set onLateReply)`);
 };
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
@@ -81,6 +115,9 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     maxClockSkewSeconds: nonNegative('maxClockSkewSeconds', options.maxClockSkewSeconds, DEFAULT_MAX_CLOCK_SKEW_SECONDS),
     bodyLimit: nonNegative('bodyLimit', options.bodyLimit, DEFAULT_BODY_LIMIT),
     onError: options.onError ?? defaultErrorHook,
+    dedupTtlMs: nonNegative('dedupTtlMs', options.dedupTtlMs, DEFAULT_DEDUP_TTL_MS),
+    replyDeadlineMs: nonNegative('replyDeadlineMs', options.replyDeadlineMs, DEFAULT_REPLY_DEADLINE_MS),
+    onLateReply: options.onLateReply ?? defaultLateReplyHook,
     now: options.now ?? Date.now,
   });
 }
