@@ -8,102 +8,90 @@
  *   pick a member.
  * - `toMessage(record)` / `toInfo(record)`: turn a parsed `XmlRecord` into the typed shape (CreateTime as a
  *   number, MsgId kept as a string, repeated elements always arrays).
+ *
+ * The interfaces live in `ordinary.ts`, `events.ts` and `info.ts`, each beside the spec that normalises it
+ * (`schema.ts` holds the rules).
  */
 import type { XmlRecord, XmlValue } from '../xml';
+import { EVENT_SPECS, type EventType, type WechatEvent } from './events';
+import { INFO_SPECS, type ComponentInfo, type InfoHeader, type InfoType } from './info';
+import { MESSAGE_HEADER, ORDINARY_SPECS, type MessageHeader, type OrdinaryMessage, type OrdinaryMessageType } from './ordinary';
+import { normalize, type Spec } from './schema';
 
-interface Header {
-  /** The authorizer's original id (`gh_…`). */
-  ToUserName: string;
-  /** The user's openid. */
-  FromUserName: string;
-  /** Seconds since the epoch. */
-  CreateTime: number;
-}
+export type * from './ordinary';
+export type * from './events';
+export type * from './info';
 
-export interface TextMessage extends Header {
-  MsgType: 'text';
-  Content: string;
-  /** 64-bit id, kept as a string. */
-  MsgId: string;
-  MsgDataId?: string;
-  Idx?: string;
-  BusinessId?: string;
-}
-
-export interface SubscribeEvent extends Header {
-  MsgType: 'event';
-  Event: 'subscribe';
-  EventKey?: string;
-  Ticket?: string;
-}
-
-export type WechatEvent = SubscribeEvent;
-export type WechatMessage = TextMessage | WechatEvent;
-
+/** Every message and event wxopen knows. */
+export type WechatMessage = OrdinaryMessage | WechatEvent;
+/** The `MsgType` values wxopen knows (`'event'` included). */
 export type MessageType = WechatMessage['MsgType'];
-export type EventType = WechatEvent['Event'];
+/** The message whose `MsgType` is `T`; `MessageOf<'event'>` is every event. */
 export type MessageOf<T extends MessageType> = Extract<WechatMessage, { MsgType: T }>;
-export type EventOf<E extends EventType> = Extract<WechatEvent, { Event: E }>;
 
 /** A message or event kind wxopen does not know yet; all raw fields are kept. */
-export interface UnknownMessage extends Header {
+export interface UnknownMessage extends MessageHeader {
   MsgType: string;
   Event?: string;
   readonly [field: string]: XmlValue | number | undefined;
 }
 
-interface InfoHeader {
-  /** The component appid. */
-  AppId: string;
-  CreateTime: number;
-}
-
-export interface ComponentVerifyTicketInfo extends InfoHeader {
-  InfoType: 'component_verify_ticket';
-  ComponentVerifyTicket: string;
-}
-
-export interface AuthorizedInfo extends InfoHeader {
-  InfoType: 'authorized';
-  AuthorizerAppid: string;
-  AuthorizationCode: string;
-  AuthorizationCodeExpiredTime: string;
-  PreAuthCode?: string;
-}
-
-export interface UpdateAuthorizedInfo extends InfoHeader {
-  InfoType: 'updateauthorized';
-  AuthorizerAppid: string;
-  AuthorizationCode: string;
-  AuthorizationCodeExpiredTime: string;
-  PreAuthCode?: string;
-}
-
-export interface UnauthorizedInfo extends InfoHeader {
-  InfoType: 'unauthorized';
-  AuthorizerAppid: string;
-}
-
-export type ComponentInfo = ComponentVerifyTicketInfo | AuthorizedInfo | UpdateAuthorizedInfo | UnauthorizedInfo;
-export type InfoType = ComponentInfo['InfoType'];
-export type InfoOf<T extends InfoType> = Extract<ComponentInfo, { InfoType: T }>;
-
+/** An `InfoType` push wxopen does not know yet; all raw fields are kept. */
 export interface UnknownInfo extends InfoHeader {
   InfoType: string;
   readonly [field: string]: XmlValue | number | undefined;
 }
 
-function str(v: XmlValue | undefined): string {
-  return typeof v === 'string' ? v : '';
+const hasOwn = Object.prototype.hasOwnProperty;
+const UNKNOWN_MESSAGE: Spec = MESSAGE_HEADER;
+const UNKNOWN_EVENT: Spec = { ...MESSAGE_HEADER, Event: 'string' };
+const UNKNOWN_INFO: Spec = { AppId: 'string', CreateTime: 'number', InfoType: 'string' };
+
+function kind(value: XmlValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
-/** Turns a parsed message into its typed shape. */
+function messageSpec(msgType: string | undefined, event: string | undefined): Spec | undefined {
+  if (msgType === undefined) return undefined;
+  if (msgType === 'event') return event !== undefined && hasOwn.call(EVENT_SPECS, event) ? (EVENT_SPECS[event as EventType] as Spec) : undefined;
+  return hasOwn.call(ORDINARY_SPECS, msgType) ? (ORDINARY_SPECS[msgType as OrdinaryMessageType] as Spec) : undefined;
+}
+
+/**
+ * Turns a parsed message or event into its typed shape: `CreateTime` becomes a number, ids stay strings,
+ * elements that can repeat become arrays (even with one element), nested elements become plain objects,
+ * a missing optional field stays absent and a missing required string becomes `''`. Kinds wxopen does not
+ * know come back as `UnknownMessage` with every raw field (as plain objects).
+ */
 export function toMessage(record: XmlRecord): WechatMessage | UnknownMessage {
-  const out = { ...record, CreateTime: Number(str(record['CreateTime'])) } as unknown as UnknownMessage;
-  return out as WechatMessage | UnknownMessage;
+  const msgType = kind(record['MsgType']);
+  const event = msgType === 'event' ? kind(record['Event']) : undefined;
+  const spec = messageSpec(msgType, event) ?? (msgType === 'event' ? UNKNOWN_EVENT : UNKNOWN_MESSAGE);
+  return normalize(record, spec) as unknown as WechatMessage | UnknownMessage;
 }
 
-/** Turns a parsed component (InfoType) push into its typed shape. */
+/** Turns a parsed component (`InfoType`) push into its typed shape, with the rules of `toMessage`. */
 export function toInfo(record: XmlRecord): ComponentInfo | UnknownInfo {
-  return { ...record, CreateTime: Number(str(record['CreateTime'])) } as unknown as ComponentInfo | UnknownInfo;
+  const infoType = kind(record['InfoType']);
+  const spec = infoType !== undefined && hasOwn.call(INFO_SPECS, infoType) ? (INFO_SPECS[infoType as InfoType] as Spec) : UNKNOWN_INFO;
+  return normalize(record, spec) as unknown as ComponentInfo | UnknownInfo;
+}
+
+/** Whether `message` is of a kind wxopen knows (then `MsgType`, and `Event` for events, narrow it). */
+export function isKnownMessage(message: WechatMessage | UnknownMessage): message is WechatMessage {
+  const event = (message as { readonly Event?: unknown }).Event;
+  return messageSpec(message.MsgType, typeof event === 'string' ? event : undefined) !== undefined;
+}
+
+/** Whether `info` is of an `InfoType` wxopen knows (then `InfoType` narrows it). */
+export function isKnownInfo(info: ComponentInfo | UnknownInfo): info is ComponentInfo {
+  return hasOwn.call(INFO_SPECS, info.InfoType);
+}
+
+/**
+ * Whether `message` was sent by a user (an ordinary message, not an event). A news reply to a user message
+ * may hold only one article.
+ */
+export function isUserMessage(message: { readonly MsgType: string }): boolean {
+  return message.MsgType !== 'event' && hasOwn.call(ORDINARY_SPECS, message.MsgType);
 }

@@ -4,7 +4,7 @@ import { WxOpenError, isWxOpenError } from '../errors';
 import type { HandlerResult } from '../messages/reply';
 import { renderReply } from '../messages/reply';
 import type { ComponentInfo, InfoOf, InfoType, UnknownInfo } from '../messages/types';
-import { toInfo, toMessage } from '../messages/types';
+import { isKnownInfo, toInfo, toMessage } from '../messages/types';
 import { MemoryStore } from '../store/memory';
 import type { Store } from '../store/types';
 import type { XmlRecord } from '../xml';
@@ -36,8 +36,6 @@ interface Opened {
 }
 
 const SUCCESS = textResponse('success');
-// TODO(lead): replace with the guard exported by messages/types once the types work lands.
-const isKnownInfoType = (type: string): boolean => type === 'component_verify_ticket' || type === 'authorized' || type === 'updateauthorized' || type === 'unauthorized';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeUtf8(bytes: Uint8Array, what: string): string {
@@ -200,7 +198,7 @@ export class AuthServer {
 
   async #runInfo(info: ComponentInfo | UnknownInfo): Promise<void> {
     const handlers = (this.#infoHandlers.get(info.InfoType) ??
-      (isKnownInfoType(info.InfoType) ? [] : this.#unknownInfoHandlers)) as InfoHandler<ComponentInfo | UnknownInfo>[];
+      (isKnownInfo(info) ? [] : this.#unknownInfoHandlers)) as InfoHandler<ComponentInfo | UnknownInfo>[];
     try {
       for (const handler of handlers) await handler(info);
     } catch (cause) {

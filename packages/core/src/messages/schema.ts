@@ -1,0 +1,160 @@
+/**
+ * The shape of each payload kind, as data: which fields are strings, which are nested records and which
+ * repeat. `normalize` turns a parsed `XmlRecord` into a plain object of that shape. `SpecOf<T>` derives the
+ * spec type from a payload interface, so a spec that drifts from its interface does not compile.
+ *
+ * Normalisation rules (one place for all of them):
+ * - a declared string field holds the element's text; a repeated scalar keeps its first occurrence;
+ * - a missing required string becomes `''`, a missing optional field stays absent;
+ * - a declared list is always an array (one element → one item; a missing required list → `[]`);
+ * - a declared record is always a record (an empty element → its required fields defaulted); a record that
+ *   repeats by mistake is merged: its lists are concatenated (WeChat sometimes splits `PicList`), its other
+ *   fields come from the first occurrence;
+ * - a number field (only `CreateTime`) is a finite number, `0` when missing or not numeric;
+ * - fields not declared are kept, deep-copied into plain objects and arrays.
+ * The output is made of plain objects (normal prototype) that hold only their own data.
+ */
+import type { XmlRecord, XmlValue } from '../xml';
+
+/** A string element: required, or optional (absent when missing). */
+export type StringSpec = 'string' | 'string?';
+/** A nested element holding children. */
+export interface RecordSpec {
+  readonly record: Spec;
+  readonly optional: boolean;
+}
+/** An element that can repeat: always an array of strings or of records. */
+export interface ListSpec {
+  readonly list: 'string' | Spec;
+  readonly optional: boolean;
+}
+export type FieldSpec = StringSpec | 'number' | RecordSpec | ListSpec;
+export interface Spec {
+  readonly [field: string]: FieldSpec;
+}
+
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+type FieldSpecOf<V, Optional extends boolean> = [V] extends [string]
+  ? Optional extends true
+    ? 'string?'
+    : 'string'
+  : [V] extends [number]
+    ? 'number'
+    : [V] extends [readonly (infer U)[]]
+      ? { readonly list: [U] extends [string] ? 'string' : SpecOf<U>; readonly optional: Optional }
+      : { readonly record: SpecOf<V>; readonly optional: Optional };
+
+/** The spec that exactly matches the interface `T` (every key, with its kind and optionality). */
+export type SpecOf<T> = {
+  readonly [K in keyof T]-?: FieldSpecOf<NonNullable<T[K]>, K extends OptionalKeys<T> ? true : false>;
+};
+
+/** Spec shorthands, to keep the spec tables readable. */
+export const S = 'string' as const;
+export const O = 'string?' as const;
+export const N = 'number' as const;
+export function record<T extends Spec>(spec: T): { readonly record: T; readonly optional: false } {
+  return { record: spec, optional: false };
+}
+export function optionalRecord<T extends Spec>(spec: T): { readonly record: T; readonly optional: true } {
+  return { record: spec, optional: true };
+}
+export function list<T extends Spec | 'string'>(item: T): { readonly list: T; readonly optional: false } {
+  return { list: item, optional: false };
+}
+export function optionalList<T extends Spec | 'string'>(item: T): { readonly list: T; readonly optional: true } {
+  return { list: item, optional: true };
+}
+
+type Plain = string | number | PlainRecord | Plain[];
+interface PlainRecord {
+  [field: string]: Plain;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function text(value: XmlValue | undefined): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return text(value[0]);
+  return '';
+}
+
+function toNumber(value: XmlValue | undefined): number {
+  const n = Number(text(value));
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Deep copy of an undeclared value into plain objects and arrays. */
+function plain(value: XmlValue): Plain {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(plain);
+  const out: PlainRecord = {};
+  for (const key in value) {
+    if (key !== '__proto__') out[key] = plain(value[key] as XmlValue);
+  }
+  return out;
+}
+
+function listItems(value: XmlValue | undefined): readonly XmlValue[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function toList(value: XmlValue | undefined, item: 'string' | Spec): Plain[] {
+  const items = listItems(value);
+  const out: Plain[] = new Array<Plain>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    out[i] = item === 'string' ? text(v) : normalize(v, item);
+  }
+  return out;
+}
+
+function field(value: XmlValue | undefined, spec: FieldSpec): Plain | undefined {
+  if (spec === 'string') return text(value);
+  if (spec === 'string?') return value === undefined ? undefined : text(value);
+  if (spec === 'number') return toNumber(value);
+  if (value === undefined && spec.optional) return undefined;
+  if ('list' in spec) return toList(value, spec.list);
+  if (!Array.isArray(value)) return normalize(value, spec.record);
+  // A record that should occur once but repeats: merge its occurrences.
+  const first = normalize(value[0], spec.record);
+  for (let i = 1; i < value.length; i++) {
+    const next = normalize(value[i], spec.record);
+    for (const key in spec.record) {
+      const fieldSpec = spec.record[key];
+      if (fieldSpec !== undefined && typeof fieldSpec === 'object' && 'list' in fieldSpec && Array.isArray(next[key])) {
+        first[key] = [...((first[key] as Plain[] | undefined) ?? []), ...(next[key] as Plain[])];
+      }
+    }
+  }
+  return first;
+}
+
+/**
+ * Normalises `value` (a parsed element: a record, or a string for an element without children) to the
+ * shape described by `spec`.
+ */
+export function normalize(value: XmlValue | undefined, spec: Spec): PlainRecord {
+  const out: PlainRecord = {};
+  const source = value !== undefined && typeof value === 'object' && !Array.isArray(value) ? (value as XmlRecord) : undefined;
+  if (source) {
+    for (const key in source) {
+      if (key === '__proto__') continue;
+      const v = source[key] as XmlValue;
+      const fieldSpec = hasOwn.call(spec, key) ? spec[key] : undefined;
+      if (fieldSpec === undefined) {
+        out[key] = plain(v);
+      } else {
+        const normalized = field(v, fieldSpec);
+        if (normalized !== undefined) out[key] = normalized;
+      }
+    }
+  }
+  for (const key in spec) {
+    if (source && hasOwn.call(source, key)) continue;
+    const normalized = field(undefined, spec[key] as FieldSpec);
+    if (normalized !== undefined) out[key] = normalized;
+  }
+  return out;
+}
