@@ -13,3 +13,4 @@ export * from './server/router';
 export * from './server/auth-server';
 export * from './server/delivery';
 export * from './server/delivery-key';
+export * from './store/file';

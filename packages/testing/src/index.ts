@@ -1,1 +1,3 @@
 export * from './callback';
+export * from './store-conformance';
+export * from './redis-available';

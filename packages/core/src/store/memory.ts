@@ -1,13 +1,12 @@
+import { ExpiringMap, expiryOf, type Expiring } from './expiring-map';
 import type { Store } from './types';
 
-interface Entry {
-  value: string;
-  /** Epoch ms, or Infinity for no expiry. */
-  expiresAt: number;
-}
-
 export interface MemoryStoreOptions {
-  /** How often expired entries are swept, in ms (default 60 000). The timer never keeps the process alive. */
+  /**
+   * How often expired entries are swept, in ms (default 60 000). Reads drop an expired entry on their own; the
+   * sweep bounds memory for keys that are never read again, such as dedup marks. The timer never keeps the
+   * process alive.
+   */
   readonly sweepIntervalMs?: number;
   /** Clock, for tests (default `Date.now`). */
   readonly now?: () => number;
@@ -15,13 +14,16 @@ export interface MemoryStoreOptions {
 
 /** The embedded default `Store`: one process, nothing installed, nothing survives a restart. */
 export class MemoryStore implements Store {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: ExpiringMap<Expiring>;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
+    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    if (!(sweepIntervalMs > 0)) throw new TypeError('wxopen: option `sweepIntervalMs` must be a number of milliseconds greater than 0');
     this.#now = options.now ?? Date.now;
-    this.#timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.#entries = new ExpiringMap(this.#now);
+    this.#timer = setInterval(() => this.sweep(), sweepIntervalMs);
     this.#timer.unref();
   }
 
@@ -31,25 +33,12 @@ export class MemoryStore implements Store {
     return this.#entries.size;
   }
 
-  #live(key: string): Entry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry && entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  #expiry(ttlMs: number | undefined): number {
-    return ttlMs === undefined ? Infinity : this.#now() + ttlMs;
-  }
-
   async get(key: string): Promise<string | undefined> {
-    return this.#live(key)?.value;
+    return this.#entries.get(key)?.value;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.#entries.set(key, { value, expiresAt: this.#expiry(ttlMs) });
+    this.#entries.set(key, { value, expiresAt: expiryOf(ttlMs, this.#now()) });
   }
 
   async delete(key: string): Promise<void> {
@@ -57,23 +46,24 @@ export class MemoryStore implements Store {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    if (this.#live(key)) return false;
-    this.#entries.set(key, { value, expiresAt: this.#expiry(ttlMs) });
+    const expiresAt = expiryOf(ttlMs, this.#now());
+    if (this.#entries.get(key)) return false;
+    this.#entries.set(key, { value, expiresAt });
     return true;
   }
 
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
-    if (this.#live(key)?.value !== expected) return false;
+    if (this.#entries.get(key)?.value !== expected) return false;
     this.#entries.delete(key);
     return true;
   }
 
-  /** Drops expired entries. */
-  sweep(): void {
-    const now = this.#now();
-    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+  /** Drops expired entries; returns how many. Runs by itself every `sweepIntervalMs`. */
+  sweep(): number {
+    return this.#entries.sweep();
   }
 
+  /** Stops the sweep timer. The entries stay readable. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
   }

@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import { RedisStore, createRedisStore } from '@wxopen/redis';
+import { describeRedis, describeStoreConformance, redisUrl } from '@wxopen/testing';
+import { connect, removeKeys, uniquePrefix } from './helpers';
+
+const runPrefix = uniquePrefix();
+let shared: Redis | undefined;
+let stores = 0;
+const client = (): Redis => (shared ??= connect());
+
+afterAll(async () => {
+  if (!shared) return;
+  await removeKeys(shared, runPrefix);
+  await shared.quit();
+});
+
+describeStoreConformance('RedisStore', () => new RedisStore(client(), { keyPrefix: `${runPrefix}${++stores}:` }), {
+  describe: describeRedis,
+});
+
+describeRedis('RedisStore', () => {
+  let store: RedisStore;
+  let prefix: string;
+  beforeEach(() => {
+    prefix = `${runPrefix}${++stores}:`;
+    store = new RedisStore(client(), { keyPrefix: prefix });
+  });
+
+  it('prefixes keys with wxopen: by default and keeps the core’s hash tag intact', async () => {
+    const plain = new RedisStore(client());
+    const key = `${runPrefix.slice('wxopen-test:'.length)}{wx1}:ticket`;
+    await plain.set(key, 'v', 10_000);
+    expect(await client().get(`wxopen:${key}`)).toBe('v');
+    await plain.delete(key);
+  });
+
+  it('stores under its prefix and reads nothing outside it', async () => {
+    await store.set('{wx1}:ticket', 'ticket');
+    expect(await client().get(`${prefix}{wx1}:ticket`)).toBe('ticket');
+    const other = new RedisStore(client(), { keyPrefix: `${prefix}other:` });
+    expect(await other.get('{wx1}:ticket')).toBeUndefined();
+  });
+
+  it('sets a TTL with PX, rounded up to a whole millisecond, and none without a TTL', async () => {
+    await store.set('expiring', 'v', 5_000.2);
+    const pttl = await client().pttl(`${prefix}expiring`);
+    expect(pttl).toBeGreaterThan(4_000);
+    expect(pttl).toBeLessThanOrEqual(5_001);
+    await store.set('kept', 'v');
+    expect(await client().pttl(`${prefix}kept`)).toBe(-1);
+    await store.setIfAbsent('mark', 'v', 3_000);
+    expect(await client().pttl(`${prefix}mark`)).toBeGreaterThan(2_000);
+  });
+
+  it('compares and deletes even after the server forgot its scripts (EVALSHA falls back to EVAL)', async () => {
+    await client().script('FLUSH');
+    await store.set('k', 'owner');
+    expect(await store.compareAndDelete('k', 'owner')).toBe(true);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('never lets a compare-and-delete remove a value written concurrently by another connection', async () => {
+    const writer = connect();
+    const other = new RedisStore(writer, { keyPrefix: prefix });
+    try {
+      for (let round = 0; round < 200; round++) {
+        await store.set('race', 'old');
+        await Promise.all([store.compareAndDelete('race', 'old'), other.set('race', 'new')]);
+        // Either the delete ran first and the write followed, or the write came first and the compare failed.
+        expect(await store.get('race')).toBe('new');
+      }
+    } finally {
+      await writer.quit();
+    }
+  });
+
+  it('lets exactly one of 60 compare-and-deletes over three connections succeed', async () => {
+    const extra = [connect(), connect()];
+    try {
+      const all = [store, ...extra.map((c) => new RedisStore(c, { keyPrefix: prefix }))];
+      await store.set('shared', 'token');
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => all[i % 3]!.compareAndDelete('shared', 'token')));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(extra.map((c) => c.quit()));
+    }
+  });
+
+  it('leaves a client it was given open on close', async () => {
+    await store.close();
+    expect(client().status).toBe('ready');
+    expect(await client().ping()).toBe('PONG');
+  });
+
+  it('quits the client it made itself on close (createRedisStore)', async () => {
+    const own = createRedisStore(redisUrl(), { keyPrefix: prefix });
+    await own.set('k', 'v');
+    expect(await own.get('k')).toBe('v');
+    await own.close();
+    await own.close();
+    expect(own.client.status).toBe('end');
+  });
+
+  it('rejects something that is not an ioredis client', () => {
+    expect(() => new RedisStore({} as Redis)).toThrow(/ioredis client/);
+  });
+
+  it('passes server errors on, such as a key of another type', async () => {
+    await client().lpush(`${prefix}list`, 'x');
+    await expect(store.get('list')).rejects.toThrow(/WRONGTYPE/);
+  });
+});
