@@ -12,7 +12,7 @@ export interface FileStoreOptions {
   readonly path: string;
   /**
    * Entries set with a TTL shorter than this many ms live in memory only and never cause a disk write (default
-   * 60 000). This keeps dedup marks and locks off the disk; they are lost on restart, which is what they are for.
+   * 300 000, five minutes). This keeps dedup marks (60 s) and locks off the disk; they are lost on restart, which is what they are for.
    * Entries without a TTL (refresh tokens, verify tickets) and with a longer one (access tokens) are persisted.
    */
   readonly persistMinTtlMs?: number;
@@ -70,7 +70,7 @@ export class FileStore implements Store {
     if (typeof options?.path !== 'string' || options.path === '') {
       throw new TypeError('wxopen: option `path` of FileStore must name the state file, e.g. `.wxopen/state.json`');
     }
-    const persistMinTtlMs = options.persistMinTtlMs ?? 60_000;
+    const persistMinTtlMs = options.persistMinTtlMs ?? 300_000;
     if (!(persistMinTtlMs >= 0)) throw new TypeError('wxopen: option `persistMinTtlMs` must be a number of milliseconds, 0 or more');
     const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     if (!(sweepIntervalMs > 0)) throw new TypeError('wxopen: option `sweepIntervalMs` must be a number of milliseconds greater than 0');
