@@ -1,6 +1,9 @@
 import type { Config } from 'jest';
 
-const moduleNameMapper = { '^@wxopen/(core|testing|redis|express|koa|fastify)$': '<rootDir>/packages/$1/src' };
+const moduleNameMapper = {
+  '^@wxopen/(core|testing|redis|express|koa|fastify)$': '<rootDir>/packages/$1/src',
+  '^@wxopen/example-shared$': '<rootDir>/examples/shared/src',
+};
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
 };

@@ -1,0 +1,79 @@
+import express from 'express';
+import request from 'supertest';
+import { AuthServer } from '@wxopen/core';
+import { WechatSimulator, textMessage } from '@wxopen/testing';
+import { messageCallback, wxopenRouter } from '@wxopen/express';
+
+const secrets = WechatSimulator.generateSecrets();
+const wechat = new WechatSimulator(secrets);
+
+function makePlatform(seen: (string | undefined)[] = []): AuthServer {
+  const platform = new AuthServer({ ...secrets, onError: () => undefined });
+  platform.messages.on('text', (message, ctx) => {
+    seen.push(ctx.authorizerAppId);
+    return `echo: ${message.Content}`;
+  });
+  platform.onInfo('component_verify_ticket', () => {
+    seen.push('ticket');
+  });
+  return platform;
+}
+
+const replyText = (body: string) => wechat.openReply(body).record['Content'];
+
+describe('wxopenRouter', () => {
+  const seen: (string | undefined)[] = [];
+  const app = express();
+  app.use('/wechat', wxopenRouter(makePlatform(seen)));
+  app.use((_req, res) => {
+    res.status(404).send('not wxopen');
+  });
+
+  test('serves the message URL under its mount path with the decoded authorizer appid', async () => {
+    const push = wechat.encrypted(textMessage('routed'));
+    const res = await request(app).post(push.url('/wechat/callback/wx%5Fa1')).set('content-type', 'text/xml').send(push.body);
+    expect(replyText(res.text)).toBe('echo: routed');
+    expect(seen).toContain('wx_a1');
+  });
+
+  test('serves the authorization-event URL under its mount path', async () => {
+    const push = wechat.component({ InfoType: 'component_verify_ticket', ComponentVerifyTicket: 't' });
+    const res = await request(app).post(push.url('/wechat/auth')).set('content-type', 'text/xml').send(push.body);
+    expect(res.text).toBe('success');
+    expect(seen).toContain('ticket');
+  });
+
+  test('answers 405 from the core to a PUT on the message URL', async () => {
+    const res = await request(app).put('/wechat/callback/wx_a1');
+    expect(res.status).toBe(405);
+  });
+
+  test('passes other paths and a malformed appid segment on to the next middleware', async () => {
+    expect((await request(app).post('/wechat/elsewhere')).text).toBe('not wxopen');
+    expect((await request(app).post('/wechat/callback/%E0%A4%A')).text).toBe('not wxopen');
+    expect((await request(app).get('/wechat/auth')).text).toBe('not wxopen');
+  });
+});
+
+describe('messageCallback behind other parsers', () => {
+  test('works when an Express 4 body-parser left an empty object without reading the stream', async () => {
+    const app = express();
+    app.use((req, _res, next) => {
+      req.body = {};
+      next();
+    });
+    app.all('/cb/:appid', messageCallback(makePlatform()));
+    const push = wechat.encrypted(textMessage('untouched'));
+    const res = await request(app).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
+    expect(replyText(res.text)).toBe('echo: untouched');
+  });
+
+  test('works behind express.raw(), which keeps the exact bytes in a Buffer', async () => {
+    const app = express();
+    app.use(express.raw({ type: '*/*' }));
+    app.all('/cb/:appid', messageCallback(makePlatform()));
+    const push = wechat.encrypted(textMessage('raw bytes'));
+    const res = await request(app).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
+    expect(replyText(res.text)).toBe('echo: raw bytes');
+  });
+});

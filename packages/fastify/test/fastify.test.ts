@@ -1,0 +1,77 @@
+import { createGunzip, gzipSync } from 'node:zlib';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
+import { AuthServer } from '@wxopen/core';
+import { WechatSimulator, textMessage } from '@wxopen/testing';
+import { fastifyMessageHandler, wxopen } from '@wxopen/fastify';
+
+const secrets = WechatSimulator.generateSecrets();
+const wechat = new WechatSimulator(secrets);
+
+function makePlatform(): AuthServer {
+  const platform = new AuthServer({ ...secrets, onError: () => undefined });
+  platform.messages.on('text', (message) => `echo: ${message.Content}`);
+  return platform;
+}
+
+async function ready(app: FastifyInstance): Promise<FastifyInstance> {
+  await app.ready();
+  return app;
+}
+
+const replyText = (body: string) => wechat.openReply(body).record['Content'];
+
+describe('fastify plugin scope', () => {
+  let app: FastifyInstance;
+  afterEach(() => app.close());
+
+  test('a push labelled application/json reaches the core raw inside the plugin scope', async () => {
+    app = Fastify();
+    await app.register(wxopen, { platform: makePlatform(), prefix: '/wechat' });
+    const push = wechat.encrypted(textMessage('labelled json'));
+    const res = await request((await ready(app)).server).post(push.url('/wechat/callback/wx_a')).set('content-type', 'application/json').send(push.body);
+    expect(res.status).toBe(200);
+    expect(replyText(res.text)).toBe('echo: labelled json');
+  });
+
+  test('the raw-body parser does not leak out of the plugin: a sibling route still refuses an unknown type', async () => {
+    app = Fastify();
+    await app.register(wxopen, { platform: makePlatform(), prefix: '/wechat' });
+    app.post('/other', async () => 'reached');
+    const res = await request((await ready(app)).server).post('/other').set('content-type', 'text/xml').send('<xml/>');
+    expect(res.status).toBe(415);
+  });
+
+  test('reads the payload stream a preParsing hook put in place (here: gzip decoding)', async () => {
+    app = Fastify();
+    app.addHook('preParsing', async (req, _reply, payload) => (req.headers['content-encoding'] === 'gzip' ? payload.pipe(createGunzip()) : payload));
+    await app.register(wxopen, { platform: makePlatform(), prefix: '/wechat' });
+    const push = wechat.encrypted(textMessage('zipped'));
+    const res = await request((await ready(app)).server)
+      .post(push.url('/wechat/callback/wx_a'))
+      .set('content-type', 'text/xml')
+      .set('content-encoding', 'gzip')
+      .send(gzipSync(push.body));
+    expect(replyText(res.text)).toBe('echo: zipped');
+  });
+
+  test('registering without a platform fails with a TypeError naming the option', async () => {
+    app = Fastify();
+    await expect(app.register(wxopen, {} as never)).rejects.toThrow(/\{ platform \}/);
+  });
+});
+
+describe('fastify bare handlers', () => {
+  let app: FastifyInstance;
+  afterEach(() => app.close());
+
+  test('work on a user route whose parser gives the raw bytes as a Buffer', async () => {
+    app = Fastify();
+    app.addContentTypeParser('text/xml', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    app.post('/cb/:appid', fastifyMessageHandler(makePlatform()));
+    const push = wechat.encrypted(textMessage('buffered'));
+    const res = await request((await ready(app)).server).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
+    expect(replyText(res.text)).toBe('echo: buffered');
+  });
+});

@@ -1,0 +1,31 @@
+import http from 'node:http';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { koaAuthCallback, koaMessageCallback } from '@wxopen/koa';
+import { describeConformance } from '../../../test/conformance/suite';
+
+describeConformance('koa', (platform, { setup, onFrameworkError }) => {
+  const app = new Koa();
+  const router = new Router();
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      onFrameworkError(error);
+      ctx.status = 500;
+      ctx.body = 'framework error';
+    }
+  });
+  if (setup === 'global-parsers') {
+    app.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
+    router.post('/json', (ctx) => {
+      ctx.body = ctx.request.body;
+    });
+  }
+  if (setup === 'object-parser') app.use(bodyParser());
+  router.post('/wechat/auth', koaAuthCallback(platform));
+  router.all('/wechat/callback/:appid', koaMessageCallback(platform));
+  app.use(router.routes());
+  return http.createServer(app.callback());
+});
