@@ -28,6 +28,7 @@ export function decodeAESKey(encodingAESKey: string, option = 'encodingAESKey'):
 /** What a decryption recovered. `random` is exposed for known-answer tests only. */
 export interface Decrypted {
   readonly message: Buffer;
+  /** The appid trailer, one character per byte (latin1): an ASCII appid reads as itself. */
   readonly appId: string;
   readonly random: Buffer;
 }
@@ -38,12 +39,15 @@ export interface Decrypted {
  *
  * Decryption is strict: the ciphertext must be canonical base64 of a whole number of AES blocks, the
  * padding byte must be 1..32 with every padding byte equal, `msg_len` must fit, and the trailer must equal
- * the expected appid exactly. Each failure is a `WxOpenError` whose `detail` names the check.
+ * the expected appid byte for byte. Each failure is a `WxOpenError` whose `detail` names the check and holds
+ * no key material.
  */
 export class MessageCipher {
   readonly #key: Buffer;
   readonly #iv: Buffer;
   readonly #appId: string;
+  /** The appid as `open` reports a trailer (latin1 of its UTF-8 bytes), so `decrypt` compares bytes. */
+  readonly #trailer: string;
 
   constructor(encodingAESKey: string, appId: string) {
     this.#key = decodeAESKey(encodingAESKey);
@@ -52,6 +56,7 @@ export class MessageCipher {
       throw optionError('appId', 'must be the non-empty appid that WeChat puts in the encrypted trailer');
     }
     this.#appId = appId;
+    this.#trailer = Buffer.from(appId, 'utf8').toString('latin1');
   }
 
   /** Encrypts `message` (a string is UTF-8 encoded) and returns base64. `random` defaults to 16 fresh bytes. */
@@ -72,22 +77,23 @@ export class MessageCipher {
     return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
   }
 
-  /** Decrypts a base64 `Encrypt` value and checks the appid trailer. */
+  /** Decrypts a base64 `Encrypt` value and checks the appid trailer (byte for byte). */
   decrypt(encrypted: string): Decrypted {
     const opened = this.open(encrypted);
-    if (opened.appId !== this.#appId) throw new WxOpenError('ERR_APPID');
+    if (opened.appId !== this.#trailer) throw new WxOpenError('ERR_APPID', { detail: 'trailer appid does not match' });
     return opened;
   }
 
   /** Decrypts without checking the trailer (the caller compares `appId`). Used for key rotation. */
   open(encrypted: string): Decrypted {
-    if (encrypted.length === 0 || encrypted.length % 4 !== 0 || !BASE64.test(encrypted)) {
+    if (typeof encrypted !== 'string' || encrypted.length % 4 !== 0 || !BASE64.test(encrypted)) {
       throw new WxOpenError('ERR_DECRYPT', { detail: 'not canonical base64' });
     }
     const data = Buffer.from(encrypted, 'base64');
-    if (data.length < PAD_BLOCK || data.length % 16 !== 0) {
-      throw new WxOpenError('ERR_DECRYPT', { detail: 'ciphertext length is not a whole number of blocks' });
-    }
+    // Buffer.from ignores non-zero bits in the last character: re-encoding tells a canonical text apart.
+    if (data.toString('base64') !== encrypted) throw new WxOpenError('ERR_DECRYPT', { detail: 'not canonical base64' });
+    if (data.length < PAD_BLOCK) throw new WxOpenError('ERR_DECRYPT', { detail: 'ciphertext shorter than 32 bytes' });
+    if (data.length % 16 !== 0) throw new WxOpenError('ERR_DECRYPT', { detail: 'ciphertext length is not a multiple of 16' });
     let plain: Buffer;
     try {
       const decipher = createDecipheriv('aes-256-cbc', this.#key, this.#iv).setAutoPadding(false);

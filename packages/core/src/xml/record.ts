@@ -1,0 +1,54 @@
+/**
+ * What both XML parsing paths (the scanner and xml2js) share: the record types, the limits and the checks
+ * made on every element, so that the two paths cannot disagree on them.
+ */
+import { WxOpenError } from '../errors';
+
+export type XmlValue = string | XmlRecord | XmlValue[];
+export interface XmlRecord {
+  [name: string]: XmlValue;
+}
+
+/** Most elements (the root excluded) a document may hold. */
+export const MAX_ELEMENTS = 10_000;
+/** Deepest element nesting under the root: the root's children are at depth 1. */
+export const MAX_DEPTH = 32;
+
+/** Element names that would reach `Object.prototype` in a careless consumer. */
+const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isForbiddenName(name: string): boolean {
+  return FORBIDDEN_NAMES.has(name);
+}
+
+export function xmlError(detail: string, cause?: unknown): WxOpenError {
+  return new WxOpenError('ERR_XML', { detail, cause });
+}
+
+/** A record with no prototype: no element name can reach `Object.prototype`. */
+export function newRecord(): XmlRecord {
+  return Object.create(null) as XmlRecord;
+}
+
+/** Counts the elements of one document against `MAX_ELEMENTS`. */
+export interface ElementBudget {
+  count: number;
+}
+
+/**
+ * The checks made on every element below the root, on both paths: forbidden name, depth, element count.
+ * `depth` is the element's own depth (the root's children are at 1).
+ */
+export function checkElement(name: string, depth: number, budget: ElementBudget): void {
+  if (isForbiddenName(name)) throw xmlError('forbidden element name');
+  if (depth > MAX_DEPTH) throw xmlError('nesting too deep');
+  if (++budget.count > MAX_ELEMENTS) throw xmlError('too many elements');
+}
+
+/** Adds a child: the first of a name is a value, the second turns it into an array (document order). */
+export function addChild(record: XmlRecord, name: string, value: string | XmlRecord): void {
+  const previous = record[name];
+  if (previous === undefined) record[name] = value;
+  else if (Array.isArray(previous)) previous.push(value);
+  else record[name] = [previous, value];
+}
