@@ -32,6 +32,8 @@ export type CredentialErrorCode =
   | 'ERR_API'
   | 'ERR_API_HTTP'
   | 'ERR_API_TIMEOUT'
+  | 'ERR_API_NETWORK'
+  | 'ERR_API_RESPONSE'
   | 'ERR_LOCK_TIMEOUT';
 
 export type WxOpenErrorCode = CallbackErrorCode | CredentialErrorCode;
@@ -72,6 +74,8 @@ const GENERIC_MESSAGE: Readonly<Record<WxOpenErrorCode, string>> = Object.freeze
   ERR_API: 'WeChat API returned an error',
   ERR_API_HTTP: 'WeChat API answered with an unexpected HTTP status',
   ERR_API_TIMEOUT: 'WeChat API request timed out',
+  ERR_API_NETWORK: 'WeChat API could not be reached',
+  ERR_API_RESPONSE: 'WeChat API answered with an unexpected body',
   ERR_LOCK_TIMEOUT: 'timed out waiting for a credential lock',
 });
 

@@ -119,6 +119,13 @@ export class WechatSimulator {
   }
 }
 
+let sequence = 0n;
+/** A MsgId that no other call in this process returns (64-bit, as WeChat's). */
+export function uniqueMsgId(): string {
+  sequence += 1n;
+  return String(BigInt(Date.now()) * 1_000_000n + (sequence % 1_000_000n));
+}
+
 /** A text message from `openid` to the authorizer `gh_…`, as WeChat pushes it. */
 export function textMessage(content: string, fields: { from?: string; to?: string; msgId?: string; createTime?: number } = {}): XmlInput {
   return {
@@ -127,6 +134,6 @@ export function textMessage(content: string, fields: { from?: string; to?: strin
     CreateTime: fields.createTime ?? Math.floor(Date.now() / 1000),
     MsgType: 'text',
     Content: content,
-    MsgId: fields.msgId ?? String(BigInt(Date.now()) * 1000n + BigInt(randomInt(1000))),
+    MsgId: fields.msgId ?? uniqueMsgId(),
   };
 }

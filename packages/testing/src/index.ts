@@ -1,3 +1,4 @@
 export * from './callback';
 export * from './store-conformance';
 export * from './redis-available';
+export * from './fake-wechat';

@@ -1,0 +1,35 @@
+/**
+ * Every store key and lock name of one component, in one place. All of them carry the same hash tag
+ * `{<componentAppId>}`, so a Redis Cluster keeps a component's keys in one slot and its atomic scripts run.
+ */
+
+export interface CredentialKeys {
+  /** Latest `component_verify_ticket` (durable). */
+  readonly ticket: string;
+  /** The ticket before the latest (durable), used when the latest is refused. */
+  readonly previousTicket: string;
+  /** Cached `component_access_token` (expires with a safety margin). */
+  readonly componentToken: string;
+  /** Lock held while the component token is fetched. */
+  readonly componentTokenLock: string;
+  /** An authorizer's refresh token (durable). */
+  authorizerRefreshToken(authorizerAppId: string): string;
+  /** An authorizer's cached access token (expires with a safety margin). */
+  authorizerAccessToken(authorizerAppId: string): string;
+  /** Lock held while an authorizer's access token is fetched. */
+  authorizerTokenLock(authorizerAppId: string): string;
+}
+
+/** The keys of the component `componentAppId`. */
+export function credentialKeys(componentAppId: string): CredentialKeys {
+  const tag = `{${componentAppId}}`;
+  return Object.freeze({
+    ticket: `${tag}:ticket`,
+    previousTicket: `${tag}:ticket:previous`,
+    componentToken: `${tag}:component_token`,
+    componentTokenLock: `${tag}:lock:component_token`,
+    authorizerRefreshToken: (appId: string) => `${tag}:authorizer:${appId}:refresh_token`,
+    authorizerAccessToken: (appId: string) => `${tag}:authorizer:${appId}:access_token`,
+    authorizerTokenLock: (appId: string) => `${tag}:lock:authorizer:${appId}:access_token`,
+  });
+}
