@@ -14,3 +14,5 @@ export * from './server/auth-server';
 export * from './server/delivery';
 export * from './server/delivery-key';
 export * from './store/file';
+export * from './api';
+export * from './credentials';

@@ -1,4 +1,8 @@
+import { sendCustomMessage } from '../api/component';
+import type { Client } from '../api/client';
 import { MessageCipher } from '../crypto/cipher';
+import type { AccessTokenServer } from '../credentials/component';
+import { ComponentCredentials } from '../credentials/component';
 import { safeEqual, sign } from '../crypto/signature';
 import { WxOpenError, isWxOpenError } from '../errors';
 import type { HandlerResult } from '../messages/reply';
@@ -10,13 +14,14 @@ import type { Store } from '../store/types';
 import type { XmlRecord } from '../xml';
 import { buildXml, parseXml } from '../xml';
 import type { CallbackRequest, CallbackResponse } from './http';
-import { errorResponse, queryParam, readBody, textResponse, xmlResponse } from './http';
+import { BodyConsumedError, errorResponse, queryParam, readBody, textResponse, xmlResponse } from './http';
 import type { AuthServerOptions, ErrorContext, ResolvedOptions } from './options';
 import { resolveOptions } from './options';
 import { Deliveries } from './delivery';
 import { infoDeliveryKey, messageDeliveryKey } from './delivery-key';
 import type { MessageContext } from './router';
 import { MessageRouter } from './router';
+import { isReleaseTest, releaseTestAnswer } from './release-test';
 
 export type InfoHandler<I> = (info: I) => void | Promise<void>;
 
@@ -70,13 +75,92 @@ export class AuthServer {
   readonly #infoHandlers = new Map<string, InfoHandler<never>[]>();
   readonly #unknownInfoHandlers: InfoHandler<UnknownInfo>[] = [];
   readonly #deliveries = new Deliveries();
+  readonly #credentials: ComponentCredentials | undefined;
+  readonly #ownsStore: boolean;
+  readonly #background = new Set<Promise<unknown>>();
 
   constructor(options: AuthServerOptions) {
     this.#options = resolveOptions(options);
     this.appId = this.#options.appId;
     this.#token = { current: options.token, previous: undefined };
     this.#cipher = { current: new MessageCipher(options.encodingAESKey, this.appId), previous: undefined };
+    this.#ownsStore = options.store === undefined;
     this.store = options.store ?? new MemoryStore();
+    this.#credentials =
+      options.appSecret === undefined
+        ? undefined
+        : new ComponentCredentials({
+            appId: this.appId,
+            appSecret: options.appSecret,
+            store: this.store,
+            lock: options.lock,
+            apiBase: options.apiBase,
+            fetch: options.fetch,
+            timeoutMs: options.apiTimeoutMs,
+            hooks: options.apiHooks,
+            refreshBeforeMs: options.refreshBeforeMs,
+            now: options.now,
+          });
+  }
+
+  /**
+   * The credential chain (verify ticket → component token → authorizer tokens) and the API clients.
+   * Needs the `appSecret` option.
+   */
+  get credentials(): ComponentCredentials {
+    if (!this.#credentials) {
+      throw new TypeError('wxopen: option `appSecret` is required for tokens and API calls (the platform AppSecret)');
+    }
+    return this.#credentials;
+  }
+
+  /** The component_access_token, cached and refreshed once at a time across processes (Go: `ComponentToken`). */
+  componentToken(): Promise<string> {
+    return this.credentials.componentToken();
+  }
+
+  /**
+   * Refreshes the component token because `failedToken` was refused (Go: `ComponentRefreshToken`). When the stored
+   * token is already another one, that one is returned without a fetch.
+   */
+  refreshComponentToken(failedToken?: string): Promise<string> {
+    return this.credentials.refreshComponentToken(failedToken);
+  }
+
+  /** The access-token server of one authorizer (`token()`, `refreshToken(failed)`). */
+  authorizer(authorizerAppId: string): AccessTokenServer {
+    return this.credentials.authorizer(authorizerAppId);
+  }
+
+  /** A JSON API client authenticated as the component (`component_access_token`). */
+  client(): Client {
+    return this.credentials.client();
+  }
+
+  /** A JSON API client authenticated as an authorizer (`access_token`), for the authorizer's own APIs. */
+  authorizerClient(authorizerAppId: string): Client {
+    return this.credentials.authorizerClient(authorizerAppId);
+  }
+
+  /** Waits for background work (authorization-code exchanges, release-test replies) to settle. */
+  async idle(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+  }
+
+  /** Stops timers, waits for background work and closes the store if this server created it. */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.#credentials?.close();
+    if (this.#ownsStore) await this.store.close?.();
+  }
+
+  /** Runs `task` after the response, reporting its failure to the error hook. */
+  #inBackground(context: ErrorContext, task: () => Promise<unknown>): void {
+    const run = task().catch((error: unknown) =>
+      this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_HANDLER', { detail: 'background task failed', cause: error }), context),
+    );
+    this.#background.add(run);
+    void run.finally(() => this.#background.delete(run));
   }
 
   /** The largest body accepted, in bytes (adapters that must configure their framework read it). */
@@ -168,7 +252,9 @@ export class AuthServer {
   async #reply(ctx: MessageContext): Promise<{ value: HandlerResult; xml: string | undefined }> {
     let value: HandlerResult;
     try {
-      value = await this.messages.dispatch(ctx);
+      value = this.#options.releaseTest && isReleaseTest(ctx.message, ctx.authorizerAppId)
+        ? this.#answerReleaseTest(ctx)
+        : await this.messages.dispatch(ctx);
     } catch (cause) {
       throw new WxOpenError('ERR_HANDLER', { cause });
     }
@@ -177,6 +263,23 @@ export class AuthServer {
     } catch (cause) {
       throw new WxOpenError('ERR_REPLY', { cause });
     }
+  }
+
+  /** Answers the 全网发布 test; its API case runs in the background after `success` is answered. */
+  #answerReleaseTest(ctx: MessageContext): HandlerResult {
+    const { reply, queryAuth } = releaseTestAnswer(ctx.message);
+    if (queryAuth) {
+      this.#inBackground({ endpoint: 'message', authorizerAppId: ctx.authorizerAppId }, async () => {
+        const credentials = this.credentials;
+        const authorization = await credentials.queryAuth(queryAuth.code);
+        await sendCustomMessage(credentials.authorizerClient(authorization.authorizer_appid), {
+          touser: queryAuth.openid,
+          msgtype: 'text',
+          text: { content: `${queryAuth.code}_from_api` },
+        });
+      });
+    }
+    return reply;
   }
 
   #deliveryOptions<R>(context: ErrorContext, onLateValue: (value: R | undefined) => unknown) {
@@ -196,10 +299,42 @@ export class AuthServer {
     };
   }
 
+  /** What the platform itself does with a component push, before the user's handlers run. */
+  async #keepCredentials(info: ComponentInfo | UnknownInfo): Promise<void> {
+    const credentials = this.#credentials;
+    if (!credentials || !isKnownInfo(info)) return;
+    const context: ErrorContext = { endpoint: 'auth' };
+    switch (info.InfoType) {
+      case 'component_verify_ticket':
+        // Awaited: the ticket is durable before WeChat hears `success`.
+        if (info.ComponentVerifyTicket !== '') await credentials.saveVerifyTicket(info.ComponentVerifyTicket);
+        return;
+      case 'authorized':
+      case 'updateauthorized':
+        if (info.AuthorizationCode !== '') {
+          const code = info.AuthorizationCode;
+          this.#inBackground({ ...context, authorizerAppId: info.AuthorizerAppid }, () => credentials.exchangeAuthorizationCode(code));
+        }
+        return;
+      case 'unauthorized':
+        await credentials.forgetAuthorizer(info.AuthorizerAppid);
+        return;
+      case 'notify_third_fasteregister':
+        if (info.status === '0' && info.auth_code !== '') {
+          const code = info.auth_code;
+          this.#inBackground({ ...context, authorizerAppId: info.appid }, () => credentials.exchangeAuthorizationCode(code));
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
   async #runInfo(info: ComponentInfo | UnknownInfo): Promise<void> {
     const handlers = (this.#infoHandlers.get(info.InfoType) ??
       (isKnownInfo(info) ? [] : this.#unknownInfoHandlers)) as InfoHandler<ComponentInfo | UnknownInfo>[];
     try {
+      await this.#keepCredentials(info);
       for (const handler of handlers) await handler(info);
     } catch (cause) {
       throw new WxOpenError('ERR_HANDLER', { cause });
@@ -305,7 +440,7 @@ export class AuthServer {
 
   #fail(error: unknown, context: ErrorContext): CallbackResponse {
     if (!isWxOpenError(error)) {
-      if (error instanceof TypeError) throw error; // a mounting mistake: let the framework show it
+      if (error instanceof BodyConsumedError) throw error; // a mounting mistake: let the framework show it
       error = new WxOpenError('ERR_HANDLER', { cause: error });
     }
     const err = error as WxOpenError;

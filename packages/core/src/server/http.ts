@@ -4,6 +4,14 @@
  */
 import { WxOpenError } from '../errors';
 
+/**
+ * The body was read or parsed by another middleware before wxopen saw it: a mounting mistake, not a protocol
+ * error, so it goes to the framework's error handler with a message that says how to fix it.
+ */
+export class BodyConsumedError extends TypeError {
+  override readonly name = 'BodyConsumedError';
+}
+
 /** The minimal shape of a Node readable stream (an `IncomingMessage`, or Fastify's payload). */
 export interface BodyStream {
   on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
@@ -12,6 +20,7 @@ export interface BodyStream {
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   resume(): unknown;
   readonly readableEnded?: boolean;
+  readonly destroyed?: boolean;
 }
 
 export interface CallbackRequest {
@@ -91,11 +100,15 @@ export function readBody(request: CallbackRequest, limit: number): Promise<Buffe
   }
   if (body.readableEnded) {
     return Promise.reject(
-      new TypeError(
+      new BodyConsumedError(
         'wxopen: the request body was already read by another middleware. Mount wxopen before body parsers ' +
           '(express.json/text/urlencoded, koa-bodyparser) or exclude its routes from them.',
       ),
     );
+  }
+  if (body.destroyed) {
+    // The client left before we started reading (e.g. while an earlier middleware ran): `close` already fired.
+    return Promise.reject(new WxOpenError('ERR_BODY', { detail: 'connection closed before the body ended' }));
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -146,7 +159,7 @@ export function pickBody(stream: BodyStream, parsed: unknown): Uint8Array | stri
   if (parsed === undefined || parsed === null) return stream;
   if (typeof parsed === 'string' || parsed instanceof Uint8Array) return parsed;
   if (!stream.readableEnded) return stream; // e.g. body-parser 1.x sets `{}` without reading a non-matching type
-  throw new TypeError(
+  throw new BodyConsumedError(
     'wxopen: the request body was already parsed into an object by another middleware, so its signature ' +
       'cannot be verified. Mount wxopen before body parsers (express.json/urlencoded, koa-bodyparser) or ' +
       'exclude its routes from them.',

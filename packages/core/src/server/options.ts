@@ -1,3 +1,5 @@
+import type { ApiHooks } from '../api/hooks';
+import type { FetchLike } from '../api/transport';
 import type { Lock, Store } from '../store/types';
 import type { WxOpenError } from '../errors';
 import type { HandlerResult } from '../messages/reply';
@@ -59,6 +61,24 @@ export interface AuthServerOptions {
   readonly replyDeadlineMs?: number;
   /** Receives replies that missed the deadline. Default: a `console.warn` line saying a reply was dropped. */
   readonly onLateReply?: LateReplyHook;
+  /**
+   * Answer WeChat's 全网发布 (release) automated test for its fixed test accounts, which never reach your
+   * handlers (PROTOCOL.md §5). Default `true`. The `QUERY_AUTH_CODE` case needs `appSecret`.
+   */
+  readonly releaseTest?: boolean;
+  /** WeChat API base URL. Default `https://api.weixin.qq.com`; point it at a fake server in tests. */
+  readonly apiBase?: string;
+  /** `fetch` used for API calls. Default the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Timeout of one API request, in ms. Default 5 000. */
+  readonly apiTimeoutMs?: number;
+  /** Hooks for quota (45009), invalid ticket (61005/61006), invalid refresh token (61023) and background errors. */
+  readonly apiHooks?: ApiHooks;
+  /**
+   * Refresh the component token this many ms before it expires, from one process only (the lock decides).
+   * Default off: tokens are refreshed when first needed after expiry.
+   */
+  readonly refreshBeforeMs?: number;
   /** Clock in ms, for tests. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -73,6 +93,7 @@ export interface ResolvedOptions {
   readonly dedupTtlMs: number;
   readonly replyDeadlineMs: number;
   readonly onLateReply: LateReplyHook;
+  readonly releaseTest: boolean;
   readonly now: () => number;
 }
 
@@ -118,6 +139,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     dedupTtlMs: nonNegative('dedupTtlMs', options.dedupTtlMs, DEFAULT_DEDUP_TTL_MS),
     replyDeadlineMs: nonNegative('replyDeadlineMs', options.replyDeadlineMs, DEFAULT_REPLY_DEADLINE_MS),
     onLateReply: options.onLateReply ?? defaultLateReplyHook,
+    releaseTest: options.releaseTest ?? true,
     now: options.now ?? Date.now,
   });
 }
