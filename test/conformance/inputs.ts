@@ -3,16 +3,22 @@
  * never sends (bad envelopes that still carry a valid `msg_signature`, so the check under test is reached).
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { buildXml, sign } from '@wxopen/core';
+import { MessageCipher, buildXml, sign } from '@wxopen/core';
 import type { PlatformSecrets, Push } from '@wxopen/testing';
 import { WechatSimulator } from '@wxopen/testing';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';
+
 /** One HTTP request of a case. `path` is `AUTH_PATH` or `MESSAGE_PATH` unless stated. */
 export interface RawRequest {
-  readonly method?: string;
+  /** Default `POST`. */
+  readonly method?: HttpMethod;
   readonly endpoint?: 'auth' | 'message';
   readonly query: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** Appended as is after the encoded `query` (e.g. `&timestamp=2` to repeat a parameter). */
+  readonly rawQuery?: string;
+  /** Text is sent as UTF-8; a Buffer is sent byte for byte (for bytes that are not UTF-8). */
+  readonly body?: string | Buffer;
   /** Default `text/xml`, as WeChat sends. */
   readonly contentType?: string;
 }
@@ -23,7 +29,7 @@ export const MESSAGE_PATH = `/wechat/callback/${AUTHORIZER_APPID}`;
 
 export function pathOf(request: RawRequest): string {
   const base = request.endpoint === 'auth' ? AUTH_PATH : MESSAGE_PATH;
-  return `${base}?${new URLSearchParams(request.query).toString()}`;
+  return `${base}?${new URLSearchParams(request.query).toString()}${request.rawQuery ?? ''}`;
 }
 
 export function fromPush(push: Push, extra: Partial<RawRequest> = {}): RawRequest {
@@ -38,16 +44,47 @@ export function withQuery(query: Readonly<Record<string, string>>, name: string,
   return copy;
 }
 
+/** The plaintext WeChat encrypts, before padding: `random(16) ‖ uint32be(msgLen) ‖ message ‖ trailer`. */
+export interface PlaintextParts {
+  readonly message: string | Buffer;
+  /** The appid trailer. Default: the platform's component appid. */
+  readonly trailer?: string | Buffer;
+  /** The declared message length. Default: the byte length of `message`. */
+  readonly msgLen?: number;
+}
+
+/** WeChat's PKCS#7 padding, on blocks of 32 bytes: 1 to 32 bytes, each equal to their count. */
+export function pad32(body: Buffer): Buffer {
+  const pad = 32 - (body.length % 32);
+  return Buffer.concat([body, Buffer.alloc(pad, pad)]);
+}
+
+/** A copy of `bytes` with the byte at `index` (negative: from the end) set to `value`. */
+export function withByte(bytes: Buffer, index: number, value: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[index < 0 ? copy.length + index : index] = value;
+  return copy;
+}
+
 /** The platform under test and everything needed to forge requests against it. */
 export class Forge {
   readonly secrets = WechatSimulator.generateSecrets();
   readonly wechat = new WechatSimulator(this.secrets);
   /** Same Token and key, another component appid: its pushes decrypt but fail the appid check. */
   readonly otherComponent = new WechatSimulator({ ...this.secrets, appId: 'wx_other_component' } satisfies PlatformSecrets);
+  readonly #cipher = new MessageCipher(this.secrets.encodingAESKey, this.secrets.appId);
 
-  /** An envelope around an arbitrary `Encrypt` value, correctly signed so decryption is what fails. */
-  envelope(encrypt: string): RawRequest {
-    const timestamp = String(Math.floor(Date.now() / 1000));
+  /** Every form of a secret that must never be shown: Token, AppSecret, EncodingAESKey and the AES key itself. */
+  secretTexts(): string[] {
+    const key = Buffer.from(`${this.secrets.encodingAESKey}=`, 'base64');
+    return [this.secrets.token, this.secrets.appSecret, this.secrets.encodingAESKey, key.toString('hex'), key.toString('base64'), key.toString('latin1')];
+  }
+
+  /**
+   * An envelope around an arbitrary `Encrypt` value, correctly signed so decryption is what fails.
+   * `timestamp` (default now) is signed as given, whatever it holds.
+   */
+  envelope(encrypt: string, timestamp = String(Math.floor(Date.now() / 1000))): RawRequest {
     const nonce = '1234567';
     const query = {
       signature: sign([this.secrets.token, timestamp, nonce]),
@@ -59,6 +96,11 @@ export class Forge {
     return { query, body: buildXml({ ToUserName: 'gh_0000000000', Encrypt: encrypt }) };
   }
 
+  /** A correctly encrypted and signed push of arbitrary message bytes: the envelope and crypto are fine, the message is what it is. */
+  sealed(message: string | Buffer, timestamp?: string): RawRequest {
+    return this.envelope(this.#cipher.encrypt(message), timestamp);
+  }
+
   /** AES-256-CBC of `plain` with the platform key and no padding of its own: the caller shapes the plaintext. */
   rawEncrypt(plain: Buffer): string {
     const key = Buffer.from(`${this.secrets.encodingAESKey}=`, 'base64');
@@ -66,17 +108,28 @@ export class Forge {
     return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
   }
 
+  /** The unpadded plaintext of `parts`, laid out as WeChat does. */
+  plaintext(parts: PlaintextParts): Buffer {
+    const message = Buffer.from(parts.message);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(parts.msgLen ?? message.length);
+    return Buffer.concat([randomBytes(16), length, message, Buffer.from(parts.trailer ?? this.secrets.appId)]);
+  }
+
+  /** A signed envelope whose ciphertext decrypts to exactly `plain` (its length a multiple of 16). */
+  crafted(plain: Buffer): RawRequest {
+    return this.envelope(this.rawEncrypt(plain));
+  }
+
   /** A ciphertext whose last plaintext byte (the padding length) is 0. */
   badPadding(): RawRequest {
     const plain = randomBytes(64);
     plain[63] = 0;
-    return this.envelope(this.rawEncrypt(plain));
+    return this.crafted(plain);
   }
 
   /** A well-padded plaintext whose `msg_len` points past the end of the buffer. */
   badMessageLength(): RawRequest {
-    const body = Buffer.concat([randomBytes(16), Buffer.from([0, 0, 0xff, 0xff]), Buffer.from(`<xml/>${this.secrets.appId}`)]);
-    const pad = 32 - (body.length % 32);
-    return this.envelope(this.rawEncrypt(Buffer.concat([body, Buffer.alloc(pad, pad)])));
+    return this.crafted(pad32(this.plaintext({ message: '<xml/>', msgLen: 0xffff })));
   }
 }
