@@ -1,0 +1,125 @@
+// Soak: pushes many distinct deliveries through one wxopen adapter and watches the server's memory.
+//
+// The server (wxopen adapter, default MemoryStore, library defaults) runs in a child process and reports
+// process.memoryUsage() over IPC; a client process builds each encrypted text push just before sending it.
+// Every `--interval-ms` a line shows throughput, p99 latency, RSS and heap. At the end: overall req/s and
+// latency, and whether RSS still grows over the last third of the samples (it must level off: dedup marks
+// expire and are swept, nothing else is kept per delivery).
+//
+// Dedup marks live `dedupTtlMs` (default 60 s) and are dropped by the store's sweep (default every 60 s), so
+// with the defaults memory levels off after about two minutes. To see the plateau in a short run, shorten
+// both: --dedup-ttl-ms 5000 --sweep-interval-ms 5000.
+//
+// Run from the repo root, after building:
+//   npx tsc -b && node bench/soak.mjs [--adapter express|koa|fastify] [--count 200000] [--connections 32]
+//                                     [--dedup-ttl-ms MS] [--sweep-interval-ms MS] [--interval-ms 5000]
+import { loadavg } from 'node:os';
+import process from 'node:process';
+import { clearInterval, setInterval } from 'node:timers';
+import { parseArgs } from 'node:util';
+import { WechatSimulator } from '@wxopen/testing';
+import { FRAMEWORKS } from './lib/apps.mjs';
+import { fixed, int, mib, printTable } from './lib/format.mjs';
+import { startClient, startServer } from './lib/processes.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    adapter: { type: 'string', default: 'express' },
+    count: { type: 'string', default: '200000' },
+    connections: { type: 'string', default: '32' },
+    'dedup-ttl-ms': { type: 'string' },
+    'sweep-interval-ms': { type: 'string' },
+    'interval-ms': { type: 'string', default: '5000' },
+  },
+});
+if (!FRAMEWORKS.includes(args.adapter)) throw new TypeError(`--adapter must be one of ${FRAMEWORKS.join(', ')}`);
+const count = Number(args.count);
+const connections = Number(args.connections);
+const options = {
+  ...(args['dedup-ttl-ms'] === undefined ? {} : { dedupTtlMs: Number(args['dedup-ttl-ms']) }),
+  ...(args['sweep-interval-ms'] === undefined ? {} : { sweepIntervalMs: Number(args['sweep-interval-ms']) }),
+};
+/** Last-third RSS growth above this share of the RSS at the start of the last third counts as growing. */
+const GROWTH_TOLERANCE = 0.05;
+
+const secrets = WechatSimulator.generateSecrets();
+const server = await startServer(args.adapter, 'wxopen', secrets, options);
+const client = startClient(secrets);
+
+console.log(
+  `node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; soak of ${args.adapter}: ${count} distinct ` +
+    `encrypted text pushes, ${connections} connections, dedupTtlMs ${options.dedupTtlMs ?? '60000 (default)'}, ` +
+    `MemoryStore sweep every ${options.sweepIntervalMs ?? '60000 (default)'} ms\n`,
+);
+
+const samples = [];
+const rows = [];
+const started = Date.now();
+let last = { at: started, done: 0 };
+
+async function sample(progress) {
+  const { memory, errors } = await server.sample();
+  const at = Date.now();
+  const row = { t: (at - started) / 1000, done: progress?.done ?? 0, memory };
+  samples.push(row);
+  const rate = progress ? ((progress.done - last.done) * 1000) / (at - last.at) : 0;
+  last = { at, done: row.done };
+  rows.push([
+    fixed(row.t, 1),
+    row.done,
+    progress ? int(rate) : '-',
+    progress?.count ? fixed(progress.p99) : '-',
+    mib(memory.rss),
+    mib(memory.heapUsed),
+    mib(memory.heapTotal),
+    mib(memory.external + memory.arrayBuffers),
+    errors,
+  ]);
+  const line = rows.at(-1);
+  console.log(`t=${line[0]}s done=${line[1]} req/s=${line[2]} p99=${line[3]}ms rss=${line[4]}MiB heapUsed=${line[5]}MiB heapTotal=${line[6]}MiB`);
+}
+
+try {
+  await sample(undefined);
+  const soak = client.soak({ port: server.port, count, connections, tag: `soak-${args.adapter}` });
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(async () => sample(await client.progress()));
+  }, Number(args['interval-ms']));
+  const result = await soak;
+  clearInterval(timer);
+  await sampling;
+  await sample({ ...(await client.progress()), done: count });
+
+  console.log('\n### Samples\n');
+  printTable(['t s', 'done', 'req/s', 'p99 ms', 'RSS MiB', 'heapUsed MiB', 'heapTotal MiB', 'external+buffers MiB', 'errors'], rows);
+
+  const third = samples.slice(Math.floor((samples.length * 2) / 3));
+  const growth = (pick) => pick(third.at(-1).memory) - pick(third[0].memory);
+  const rssGrowth = growth((m) => m.rss);
+  const grows = rssGrowth > GROWTH_TOLERANCE * third[0].memory.rss;
+  const peak = Math.max(...samples.map((s) => s.memory.rss));
+  console.log(`\n### Result: ${args.adapter}\n`);
+  printTable(
+    ['figure', 'value'],
+    [
+      ['deliveries', count],
+      ['failed requests', result.failures + (result.failures ? ` (${result.lastFailure})` : '')],
+      ['replies opened and checked', result.checked],
+      ['throughput', `${int(result.rps)} req/s over ${fixed(result.seconds, 1)} s`],
+      ['latency p50 / p99', `${fixed(result.p50)} / ${fixed(result.p99)} ms`],
+      ['RSS start / peak / end', `${mib(samples[0].memory.rss)} / ${mib(peak)} / ${mib(samples.at(-1).memory.rss)} MiB`],
+      ['heapUsed start / end', `${mib(samples[0].memory.heapUsed)} / ${mib(samples.at(-1).memory.heapUsed)} MiB`],
+      [
+        `last third (${third.length} samples from t=${fixed(third[0].t, 0)} s)`,
+        `RSS ${rssGrowth >= 0 ? '+' : ''}${mib(rssGrowth)} MiB, heapUsed ${growth((m) => m.heapUsed) >= 0 ? '+' : ''}${mib(growth((m) => m.heapUsed))} MiB`,
+      ],
+      ['RSS grows in the last third', grows ? `YES (more than ${GROWTH_TOLERANCE * 100}%)` : `no (within ${GROWTH_TOLERANCE * 100}%)`],
+    ],
+  );
+  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (result.failures > 0) process.exitCode = 1;
+} finally {
+  await client.stop();
+  await server.stop();
+}

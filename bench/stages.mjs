@@ -1,0 +1,136 @@
+// Where the time of one encrypted text push goes, without HTTP: each step of the wxopen core (public
+// functions called as AuthServer calls them) beside the naive step of ./lib/naive.mjs, in µs per call.
+// Complements the sampling profile of `throughput.mjs --profile` with exact per-step costs.
+//
+// Run from the repo root:  npx tsc -b && node bench/stages.mjs [--n 10000]
+// Every input is distinct (own MsgId, nonce, ciphertext); each step runs over all n inputs 4 times, the
+// first pass is warm-up, the median of the other 3 is printed.
+import process from 'node:process';
+import { TextDecoder, parseArgs } from 'node:util';
+import {
+  AuthServer,
+  MemoryStore,
+  MessageCipher,
+  MessageRouter,
+  buildXml,
+  messageDeliveryKey,
+  parseXml,
+  renderReply,
+  safeEqual,
+  sign,
+  toMessage,
+} from '@wxopen/core';
+import { WechatSimulator, textMessage } from '@wxopen/testing';
+import { fixed, median, printTable } from './lib/format.mjs';
+import { naiveHandler, naiveSteps } from './lib/naive.mjs';
+
+const { values: args } = parseArgs({ options: { n: { type: 'string', default: '10000' } } });
+const N = Number(args.n);
+const PASSES = 4;
+const AUTHORIZER = 'wx_bench_authorizer';
+
+const secrets = WechatSimulator.generateSecrets();
+const wechat = new WechatSimulator(secrets);
+const cipher = new MessageCipher(secrets.encodingAESKey, secrets.appId);
+const naive = naiveSteps(secrets);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const now = Math.floor(Date.now() / 1000);
+
+let serial = BigInt(Date.now()) * 1_000_000n;
+/** `PASSES` arrays of `N` distinct deliveries, with every intermediate value precomputed. */
+const inputs = Array.from({ length: PASSES }, (_, pass) =>
+  Array.from({ length: N }, (_, i) => {
+    serial++;
+    const push = wechat.encrypted(textMessage(`bench ${pass}-${i}`, { msgId: String(serial) }), { nonce: String(serial % 10_000_000_000n) });
+    const encrypted = parseXml(push.body).Encrypt;
+    const xml = cipher.decrypt(encrypted).message.toString('utf8');
+    const message = toMessage(parseXml(xml));
+    const reply = renderReply(`echo: ${message.Content}`, message, now);
+    return { push, encrypted, xml, message, reply, sealed: cipher.encrypt(reply), key: messageDeliveryKey(secrets.appId, AUTHORIZER, message) };
+  }),
+);
+
+/** Median µs per call of `step(input)` over passes 2..PASSES (awaited when it returns a promise). */
+async function time(step) {
+  const perCall = [];
+  for (let pass = 0; pass < PASSES; pass++) {
+    const started = process.hrtime.bigint();
+    for (const input of inputs[pass]) {
+      const result = step(input);
+      if (result instanceof Promise) await result;
+    }
+    if (pass > 0) perCall.push(Number(process.hrtime.bigint() - started) / 1e3 / N);
+  }
+  return median(perCall);
+}
+
+const router = new MessageRouter().on('text', (message) => `echo: ${message.Content}`);
+const store = new MemoryStore();
+const platform = (options = {}) => {
+  const server = new AuthServer({ ...secrets, onError: (error) => console.error(error.code), ...options });
+  server.messages.on('text', (message) => `echo: ${message.Content}`);
+  return server;
+};
+const request = ({ push }) => ({ method: 'POST', query: push.query, body: push.body, authorizerAppId: AUTHORIZER });
+const full = platform();
+const noDedup = platform({ dedupTtlMs: 0 });
+const bare = platform({ dedupTtlMs: 0, replyDeadlineMs: 0 });
+const naiveWhole = naiveHandler(secrets);
+
+const steps = [
+  ['read <Encrypt>', 'parseXml(body).Encrypt', (i) => parseXml(i.push.body).Encrypt, 'regex', (i) => naive.envelope(i.push.body)],
+  [
+    'verify msg_signature',
+    'safeEqual(sig, sign([…]))',
+    (i) => safeEqual(i.push.query.msg_signature, sign([secrets.token, i.push.query.timestamp, i.push.query.nonce, i.encrypted])),
+    'sha1 ===',
+    (i) => naive.verify(i.push.query.msg_signature, i.push.query.timestamp, i.push.query.nonce, i.encrypted),
+  ],
+  ['decrypt', 'cipher.decrypt + TextDecoder', (i) => utf8.decode(cipher.decrypt(i.encrypted).message), 'decipher', (i) => naive.decrypt(i.encrypted)],
+  ['parse message', 'toMessage(parseXml(xml))', (i) => toMessage(parseXml(i.xml)), '3 regexes', (i) => naive.fields(i.xml)],
+  ['dedup key', 'messageDeliveryKey', (i) => messageDeliveryKey(secrets.appId, AUTHORIZER, i.message), '-', undefined],
+  ['dedup marks', 'setIfAbsent + set (MemoryStore)', async (i) => (await store.setIfAbsent(i.key, 'p:x', 60_000)) && store.set(i.key, `d:${i.reply}`, 60_000), '-', undefined],
+  [
+    'dispatch',
+    'router.dispatch(ctx)',
+    (i) => router.dispatch({ authorizerAppId: AUTHORIZER, openid: undefined, message: i.message, encrypted: true, state: {} }),
+    'call',
+    (i) => `echo: ${i.message.Content}`,
+  ],
+  ['render reply', 'renderReply', (i) => renderReply(`echo: ${i.message.Content}`, i.message, now), 'template', (i) => naive.reply({ from: 'o_user', to: 'gh_1', content: i.message.Content }, now)],
+  ['encrypt reply', 'cipher.encrypt', (i) => cipher.encrypt(i.reply), 'cipher', (i) => naive.encrypt(i.reply)],
+  [
+    'reply envelope',
+    'buildXml + sign',
+    (i) => buildXml({ Encrypt: i.sealed, MsgSignature: sign([secrets.token, String(now), i.push.query.nonce, i.sealed]), TimeStamp: now, Nonce: i.push.query.nonce }),
+    'template + sha1',
+    (i) => naive.seal(i.sealed, now, i.push.query.nonce),
+  ],
+];
+
+console.log(`node ${process.version}, ${N} distinct encrypted text pushes per pass, median of ${PASSES - 1} passes after a warm-up pass\n`);
+const rows = [];
+let coreSum = 0;
+let naiveSum = 0;
+for (const [name, coreLabel, coreStep, naiveLabel, naiveStep] of steps) {
+  const coreUs = await time(coreStep);
+  const naiveUs = naiveStep ? await time(naiveStep) : 0;
+  coreSum += coreUs;
+  naiveSum += naiveUs;
+  rows.push([name, coreLabel, fixed(coreUs), naiveLabel, fixed(naiveUs), `${coreUs >= naiveUs ? '+' : ''}${fixed(coreUs - naiveUs)}`]);
+}
+rows.push(['sum of steps', '', fixed(coreSum), '', fixed(naiveSum), `+${fixed(coreSum - naiveSum)}`]);
+printTable(['step', 'wxopen core', 'µs', 'naive', 'µs', 'Δ µs'], rows);
+
+// The whole pipeline: fresh inputs for each variant (a repeated delivery would be answered from the dedup mark).
+console.log('\nWhole request without HTTP (handleMessage on a CallbackRequest with a string body):\n');
+const whole = [
+  ['AuthServer.handleMessage, defaults (dedup 60 s, deadline 4.5 s)', (i) => full.handleMessage(request(i))],
+  ['AuthServer.handleMessage, dedupTtlMs 0', (i) => noDedup.handleMessage(request(i))],
+  ['AuthServer.handleMessage, dedupTtlMs 0, replyDeadlineMs 0', (i) => bare.handleMessage(request(i))],
+  ['naive handler', (i) => naiveWhole(i.push.query, i.push.body)],
+];
+const wholeRows = [];
+for (const [name, step] of whole) wholeRows.push([name, fixed(await time(step))]);
+printTable(['pipeline', 'µs per request'], wholeRows);
+await store.close();
