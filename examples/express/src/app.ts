@@ -6,7 +6,7 @@ import { authCallback, messageCallback } from '@wxopen/express';
 /** The Express app of a third-party platform: both WeChat callback URLs, mounted before any body parser. */
 export function buildApp(platform: AuthServer): Express {
   const app = express();
-  app.post('/wechat/auth', authCallback(platform));
+  app.all('/wechat/auth', authCallback(platform));
   app.all('/wechat/callback/:appid', messageCallback(platform));
   // Routes of your own (and their body parsers, e.g. app.use(express.json())) go after wxopen's.
   return app;

@@ -7,7 +7,7 @@ import { koaAuthCallback, koaMessageCallback } from '@wxopen/koa';
 export function buildApp(platform: AuthServer): Koa {
   const app = new Koa();
   const router = new Router();
-  router.post('/wechat/auth', koaAuthCallback(platform));
+  router.all('/wechat/auth', koaAuthCallback(platform));
   router.all('/wechat/callback/:appid', koaMessageCallback(platform));
   app.use(router.routes());
   // Routes of your own (and their body parser, e.g. @koa/bodyparser) go after wxopen's.

@@ -22,15 +22,14 @@ export interface ExampleConfig {
   readonly credentials: Credentials;
   /** True when no credential was set and local demo credentials were generated. */
   readonly demo: boolean;
-  /**
-   * `WECHAT_API_BASE`, default https://api.weixin.qq.com. Read and validated now; handed to the credential
-   * chain once the examples use it.
-   */
+  /** `WECHAT_API_BASE`, default https://api.weixin.qq.com: where the credential chain calls WeChat. */
   readonly apiBase: string;
   /** `WXOPEN_MAX_CLOCK_SKEW` in seconds (0 disables the check); `undefined` keeps the core's default (300). */
   readonly maxClockSkewSeconds: number | undefined;
-  // REDIS_URL and WXOPEN_STATE_FILE are accepted and ignored for now: they choose the store once the Redis
-  // and file stores are wired into the examples.
+  /** `REDIS_URL`: when set, state lives in Redis and any number of processes can serve the platform. */
+  readonly redisUrl: string | undefined;
+  /** `WXOPEN_STATE_FILE`, default `.wxopen/state.json`: the single process's durable state when Redis is not used. */
+  readonly stateFile: string;
 }
 
 /** A configuration the example refuses to start with; the message says what to set. */
@@ -77,5 +76,7 @@ export function loadConfig(env: Env = process.env): ExampleConfig {
     ...credentials(env),
     apiBase,
     maxClockSkewSeconds: integer(env, 'WXOPEN_MAX_CLOCK_SKEW', undefined),
+    redisUrl: read(env, 'REDIS_URL'),
+    stateFile: read(env, 'WXOPEN_STATE_FILE') ?? '.wxopen/state.json',
   };
 }

@@ -2,7 +2,8 @@ import type { AuthServerOptions } from '@wxopen/core';
 import { AuthServer, reply } from '@wxopen/core';
 import type { Credentials } from './config';
 
-export interface DemoPlatformOptions extends Pick<AuthServerOptions, 'maxClockSkewSeconds' | 'onError' | 'store'> {
+export interface DemoPlatformOptions
+  extends Pick<AuthServerOptions, 'maxClockSkewSeconds' | 'onError' | 'store' | 'apiBase' | 'apiHooks'> {
   /** Where the demo handlers log what they received (never a secret). Default `console.log`. */
   readonly log?: (line: string) => void;
 }

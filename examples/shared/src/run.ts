@@ -1,9 +1,10 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthServer } from '@wxopen/core';
+import type { AuthServer, Store } from '@wxopen/core';
 import type { ExampleConfig } from './config';
 import { CREDENTIAL_VARIABLES, ConfigError, loadConfig } from './config';
 import { createPlatform } from './platform';
+import { createStore } from './store';
 
 /** A server that is listening. */
 export interface Started {
@@ -45,10 +46,20 @@ function printDemoCredentials(config: ExampleConfig): void {
  */
 export async function runExample(framework: string, start: StartServer): Promise<void> {
   let started: Started;
+  let platform: AuthServer;
+  let store: Store | undefined;
   try {
     const config = loadConfig();
     if (config.demo) printDemoCredentials(config);
-    started = await start(createPlatform(config.credentials, { maxClockSkewSeconds: config.maxClockSkewSeconds }), config);
+    const state = createStore(config);
+    store = state.store;
+    platform = createPlatform(config.credentials, {
+      store,
+      apiBase: config.apiBase,
+      maxClockSkewSeconds: config.maxClockSkewSeconds,
+    });
+    started = await start(platform, config);
+    console.log(`wxopen ${framework} example: state in ${state.description}`);
     console.log(`wxopen ${framework} example listening on http://${config.host}:${started.port}`);
   } catch (error) {
     const reason = error instanceof ConfigError || error instanceof TypeError ? error.message : String(error);
@@ -57,13 +68,17 @@ export async function runExample(framework: string, start: StartServer): Promise
   }
   const stop = (signal: NodeJS.Signals) => {
     console.log(`wxopen ${framework} example: ${signal} received, closing`);
-    started.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`wxopen ${framework} example: close failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    started
+      .close()
+      .then(() => platform.close())
+      .then(() => store?.close?.())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`wxopen ${framework} example: close failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

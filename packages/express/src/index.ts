@@ -36,7 +36,7 @@ function routeAppId(req: Request): string | undefined {
 }
 
 /**
- * Serves the authorization-event URL (授权事件接收 URL): `app.post('/wechat/auth', authCallback(platform))`.
+ * Serves the authorization-event URL (授权事件接收 URL): `app.all('/wechat/auth', authCallback(platform))` (`all`, so other methods get the core's 405).
  * Mount it before any body parser, or exclude its route from them: signatures are checked on the raw bytes.
  */
 export function authCallback(platform: AuthServer): RequestHandler {
@@ -64,7 +64,7 @@ function decodeSegment(segment: string): string | undefined {
 }
 
 /**
- * Both callback URLs in one middleware, for `app.use('/wechat', wxopenRouter(platform))`: `POST /auth` and
+ * Both callback URLs in one middleware, for `app.use('/wechat', wxopenRouter(platform))`: `/auth` and
  * `GET|POST /callback/:appid` under the mount path (other methods there get the core's 405). Anything else
  * is passed on with `next()`.
  */
@@ -72,7 +72,7 @@ export function wxopenRouter(platform: AuthServer): RequestHandler {
   const auth: Endpoint = (request) => platform.handleAuthEvent(request);
   const message: Endpoint = (request) => platform.handleMessage(request);
   return (req, res, next) => {
-    if (req.path === '/auth' && req.method === 'POST') return serve(auth, req, res, next, undefined);
+    if (req.path === '/auth') return serve(auth, req, res, next, undefined);
     const segment = CALLBACK_PATH.exec(req.path)?.[1];
     const appId = segment === undefined ? undefined : decodeSegment(segment);
     if (appId === undefined) return next();

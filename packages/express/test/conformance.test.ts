@@ -13,7 +13,7 @@ describeConformance('express', (platform, { setup, onFrameworkError }) => {
     });
   }
   if (setup === 'object-parser') app.use(express.json());
-  app.post('/wechat/auth', authCallback(platform));
+  app.all('/wechat/auth', authCallback(platform));
   app.all('/wechat/callback/:appid', messageCallback(platform));
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     onFrameworkError(error);

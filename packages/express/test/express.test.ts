@@ -43,15 +43,14 @@ describe('wxopenRouter', () => {
     expect(seen).toContain('ticket');
   });
 
-  test('answers 405 from the core to a PUT on the message URL', async () => {
-    const res = await request(app).put('/wechat/callback/wx_a1');
-    expect(res.status).toBe(405);
+  test('answers 405 from the core to a PUT on the message URL and on the auth URL', async () => {
+    expect((await request(app).put('/wechat/callback/wx_a1')).status).toBe(405);
+    expect((await request(app).put('/wechat/auth')).status).toBe(405);
   });
 
   test('passes other paths and a malformed appid segment on to the next middleware', async () => {
     expect((await request(app).post('/wechat/elsewhere')).text).toBe('not wxopen');
     expect((await request(app).post('/wechat/callback/%E0%A4%A')).text).toBe('not wxopen');
-    expect((await request(app).get('/wechat/auth')).text).toBe('not wxopen');
   });
 });
 

@@ -35,7 +35,7 @@ function handler(endpoint: Endpoint, withAppId: boolean): WxOpenRouteHandler {
 
 /**
  * A bare handler for the authorization-event URL (授权事件接收 URL), for routes you add yourself:
- * `app.post('/wechat/auth', fastifyAuthHandler(platform))`. It needs the raw body: a content-type parser
+ * `app.all('/wechat/auth', fastifyAuthHandler(platform))`. It needs the raw body: a content-type parser
  * that keeps the payload stream (`done(null, payload)`) or gives a string/Buffer (`parseAs: 'buffer'`).
  * Fastify's JSON parser would turn the body into an object, which is refused with a `TypeError`.
  */
@@ -59,7 +59,7 @@ export interface WxOpenPluginOptions {
 
 /**
  * The wxopen plugin: `await app.register(wxopen, { platform, prefix: '/wechat' })` serves
- * `POST {prefix}/auth` and `{prefix}/callback/:appid` (GET and POST; any other method gets the core's 405).
+ * `{prefix}/auth` and `{prefix}/callback/:appid` (GET and POST; any other method gets the core's 405).
  *
  * The plugin is encapsulated on purpose: inside its own scope it replaces every content-type parser with
  * one that passes the raw payload stream through untouched, so the core reads it with its own body limit.
@@ -72,6 +72,6 @@ export const wxopen: FastifyPluginAsync<WxOpenPluginOptions> = async (app: Fasti
   }
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  app.post('/auth', fastifyAuthHandler(platform));
+  app.all('/auth', fastifyAuthHandler(platform));
   app.all('/callback/:appid', fastifyMessageHandler(platform));
 };

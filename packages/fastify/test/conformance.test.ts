@@ -10,7 +10,7 @@ describeConformance('fastify', async (platform, { setup, onFrameworkError }) => 
   });
   if (setup === 'object-parser') {
     // The bare handlers on a route where Fastify's own JSON parser runs first: a mounting mistake.
-    app.post('/wechat/auth', fastifyAuthHandler(platform));
+    app.all('/wechat/auth', fastifyAuthHandler(platform));
     app.all('/wechat/callback/:appid', fastifyMessageHandler(platform));
   } else {
     await app.register(wxopen, { platform, prefix: '/wechat' });
