@@ -61,6 +61,14 @@ export async function runExample(framework: string, start: StartServer): Promise
     started = await start(platform, config);
     console.log(`wxopen ${framework} example: state in ${state.description}`);
     console.log(`wxopen ${framework} example listening on http://${config.host}:${started.port}`);
+    if (config.demo) {
+      const { appId, token, encodingAESKey } = config.credentials;
+      console.log('Try it from another terminal:');
+      console.log(
+        `  WECHAT_COMPONENT_APPID=${appId} WECHAT_TOKEN=${token} WECHAT_AES_KEY=${encodingAESKey} ` +
+          `npm run simulate -- --url http://${config.host}:${started.port}/wechat text hello`,
+      );
+    }
   } catch (error) {
     const reason = error instanceof ConfigError || error instanceof TypeError ? error.message : String(error);
     console.error(`wxopen ${framework} example cannot start: ${reason}`);
