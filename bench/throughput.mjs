@@ -145,7 +145,17 @@ try {
     ]);
     for (const variant of VARIANTS) {
       for (const run of runs[variant]) {
-        detail.push([framework, variant, int(run.rps), fixed(run.p50), fixed(run.p99), `${int(100 * run.serverCpu)}%`, `${int(100 * run.clientCpu)}%`, run.checked]);
+        detail.push([
+          framework,
+          variant,
+          int(run.rps),
+          fixed(run.p50),
+          fixed(run.p99),
+          `${int(100 * run.serverCpu)}%`,
+          fixed((1e6 * run.serverCpu) / run.rps, 1),
+          `${int(100 * run.clientCpu)}%`,
+          run.checked,
+        ]);
       }
     }
     console.log(`${framework}: naive ${runs.naive.map((r) => int(r.rps)).join(', ')} req/s; wxopen ${runs.wxopen.map((r) => int(r.rps)).join(', ')} req/s`);
@@ -153,7 +163,7 @@ try {
   console.log('\n### Throughput (median run)\n');
   printTable(['framework', 'naive req/s', 'wxopen req/s', 'ratio', 'naive p50 / p99 ms', 'wxopen p50 / p99 ms', `target ≥ ${TARGET}`], summary);
   console.log('\n### Every run\n');
-  printTable(['framework', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'client CPU', 'replies opened'], detail);
+  printTable(['framework', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'server CPU µs/req', 'client CPU', 'replies opened'], detail);
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (args.profile) for (const framework of frameworks) await profile(framework);
   else if (below) console.log('\nAn adapter is below the target: run again with --profile to see where the time goes.');

@@ -1,7 +1,8 @@
 // The baseline: what a developer writes by hand for an encrypted text push, with node:crypto and regular
-// expressions only. Regex-extract <Encrypt>, check msg_signature, AES-256-CBC decrypt, regex-extract the
-// fields the reply needs, concatenate the reply XML, encrypt it, concatenate the envelope. No dedup, no
-// XML parser, no timestamp or appid check, no error taxonomy: the floor a library is measured against.
+// expressions only. Regex-extract <Encrypt>, check msg_signature, AES-256-CBC decrypt and check the appid
+// trailer, regex-extract the fields the reply needs, concatenate the reply XML, encrypt it, concatenate the
+// envelope. No dedup, no XML parser, no timestamp check, no strict base64/padding checks, no error taxonomy:
+// the floor a library is measured against (a correct minimal handler, not a careful one).
 import { Buffer } from 'node:buffer';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
@@ -21,11 +22,13 @@ export function naiveSteps({ appId, token, encodingAESKey }) {
     envelope: (rawBody) => ENCRYPT.exec(rawBody)?.[1],
     /** Whether msg_signature matches. */
     verify: (signature, timestamp, nonce, encrypted) => signature === sha1([token, timestamp, nonce, encrypted]),
-    /** The decrypted message XML. */
+    /** The decrypted message XML, or undefined when the appid trailer is not ours. */
     decrypt(encrypted) {
       const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
       const plain = Buffer.concat([decipher.update(encrypted, 'base64'), decipher.final()]);
       const length = plain.readUInt32BE(16);
+      const trailer = plain.subarray(20 + length, plain.length - plain[plain.length - 1]);
+      if (!trailer.equals(appIdBytes)) return undefined;
       return plain.toString('utf8', 20, 20 + length);
     },
     /** The fields a text reply needs. */
@@ -66,8 +69,10 @@ export function naiveHandler(secrets) {
     if (encrypted === undefined) return { status: 400, body: 'bad request' };
     const { timestamp, nonce, msg_signature: signature } = query;
     if (!step.verify(signature, timestamp, nonce, encrypted)) return { status: 401, body: 'bad signature' };
+    const xml = step.decrypt(encrypted);
+    if (xml === undefined) return { status: 401, body: 'bad appid' };
     const now = Math.floor(Date.now() / 1000);
-    const reply = step.reply(step.fields(step.decrypt(encrypted)), now);
+    const reply = step.reply(step.fields(xml), now);
     return { status: 200, body: step.seal(step.encrypt(reply), now, nonce) };
   };
 }

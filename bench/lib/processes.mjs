@@ -51,15 +51,16 @@ class Child {
 /**
  * Forks a server under test (`variant` 'wxopen' | 'naive' on `framework`) and waits until it listens.
  * `options`: `dedupTtlMs`, `sweepIntervalMs` (wxopen only), `execArgv` (extra node flags).
- * Resolves to `{ port, sample(), profileStart(), profileStop(file), stop() }`; `sample()` gives
- * `{ memory, cpu, errors, lastError }`.
+ * Resolves to `{ port, sample(gc), profileStart(), profileStop(file), stop() }`; `sample()` gives
+ * `{ memory, cpu, errors, lastError }`, and `sample(true)` (for a server started with `--expose-gc`) also
+ * `liveHeap`: heapUsed right after a full GC, i.e. what is really held.
  */
 export async function startServer(framework, variant, secrets, { execArgv = [], ...options } = {}) {
   const child = new Child('./server.mjs', { framework, variant, secrets, ...options }, execArgv);
   const { port } = await child.next('listening');
   return {
     port,
-    sample: () => child.ask({ type: 'sample' }),
+    sample: (gc = false) => child.ask({ type: 'sample', gc }),
     profileStart: () => child.ask({ type: 'profile-start' }),
     profileStop: (file) => child.ask({ type: 'profile-stop', file }),
     stop: () => child.stop(),

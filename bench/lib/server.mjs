@@ -1,7 +1,8 @@
 // Child process: one server under test, driven over IPC by throughput.mjs / soak.mjs.
 // argv[2] is JSON: { framework, variant, secrets, dedupTtlMs?, sweepIntervalMs? }.
 // Messages in (each answered with a message of the same type):
-//   { type: 'sample' }               -> { memory: process.memoryUsage(), cpu: process.cpuUsage(), errors, lastError }
+//   { type: 'sample', gc? }          -> { memory: process.memoryUsage(), cpu: process.cpuUsage(), liveHeap?, errors, lastError }
+//                                       (with gc and --expose-gc: a full GC after reading memory, liveHeap = heapUsed after it)
 //   { type: 'profile-start' }        -> starts the V8 CPU profiler (100 µs sampling)
 //   { type: 'profile-stop', file }   -> stops it and writes the .cpuprofile to `file` (opens in Chrome DevTools)
 //   { type: 'stop' }                 -> closes the server and exits
@@ -20,8 +21,16 @@ let session;
 
 async function answer(message) {
   switch (message.type) {
-    case 'sample':
-      return { memory: process.memoryUsage(), cpu: process.cpuUsage(), errors: stats.errors, lastError: stats.lastError };
+    case 'sample': {
+      const memory = process.memoryUsage();
+      const cpu = process.cpuUsage();
+      let liveHeap;
+      if (message.gc && typeof globalThis.gc === 'function') {
+        globalThis.gc();
+        liveHeap = process.memoryUsage().heapUsed;
+      }
+      return { memory, cpu, liveHeap, errors: stats.errors, lastError: stats.lastError };
+    }
     case 'profile-start':
       session = new Session();
       session.connect();

@@ -1,21 +1,45 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * Hex SHA-1 of a string: the one-shot `crypto.hash` where Node has it (20.12+, about twice as fast as a
+ * `Hash` object for short input), else `createHash`.
+ */
+const sha1Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha1', text, 'hex')
+    : (text) => crypto.createHash('sha1').update(text).digest('hex');
 
 /**
  * WeChat's SHA-1 signature: sort the parts (code-unit order), join them without a separator, hex SHA-1.
  * `signature = sign([token, timestamp, nonce])`; `msg_signature = sign([token, timestamp, nonce, Encrypt])`.
  */
 export function sign(parts: readonly string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return sha1Hex(sortedJoin(parts));
 }
 
-/** Constant-time comparison of two strings (time depends only on the length of `expected`). */
-export function safeEqual(actual: string, expected: string): boolean {
-  const a = Buffer.from(actual);
-  const b = Buffer.from(expected);
-  if (a.length !== b.length) {
-    // Compare against itself so the work done does not depend on where a mismatch is.
-    timingSafeEqual(b, b);
-    return false;
+/** `[...parts].sort().join('')`: an insertion sort in code-unit order (what `sort()` does), for a handful of parts. */
+function sortedJoin(parts: readonly string[]): string {
+  const sorted: string[] = [];
+  for (const part of parts) {
+    const text = String(part);
+    let at = sorted.length;
+    while (at > 0 && (sorted[at - 1] as string) > text) at--;
+    sorted.splice(at, 0, text);
   }
-  return timingSafeEqual(a, b);
+  let joined = '';
+  for (const part of sorted) joined += part;
+  return joined;
+}
+
+/**
+ * Constant-time comparison of two strings (time depends only on the length of `expected`). Every character of
+ * `expected` is compared, without an early exit; a length mismatch is folded into the same result.
+ */
+export function safeEqual(actual: string, expected: string): boolean {
+  let difference = actual.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) {
+    // charCodeAt past the end of `actual` is NaN, which `| 0` turns into 0: the length term already differs.
+    difference |= (actual.charCodeAt(i) | 0) ^ expected.charCodeAt(i);
+  }
+  return difference === 0;
 }

@@ -12,7 +12,7 @@ import { isKnownInfo, toInfo, toMessage } from '../messages/types';
 import { MemoryStore } from '../store/memory';
 import type { Store } from '../store/types';
 import type { XmlRecord } from '../xml';
-import { buildXml, parseXml } from '../xml';
+import { cdata, parseXml } from '../xml';
 import type { CallbackRequest, CallbackResponse } from './http';
 import { BodyConsumedError, errorResponse, queryParam, readBody, textResponse, xmlResponse } from './http';
 import type { AuthServerOptions, ErrorContext, ResolvedOptions } from './options';
@@ -49,6 +49,22 @@ function decodeUtf8(bytes: Uint8Array, what: string): string {
   } catch {
     throw new WxOpenError('ERR_XML', { detail: `${what} is not valid UTF-8` });
   }
+}
+
+/** `String.prototype.isWellFormed` (Node 20+; not in the ES2023 lib typings). */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * The body as text. A well-formed string body (no lone surrogate) is used as it is: it is what decoding its
+ * UTF-8 bytes would give back. Anything else is read and decoded as UTF-8.
+ */
+async function readText(request: CallbackRequest, limit: number): Promise<string> {
+  const body = request.body;
+  if (typeof body === 'string' && isWellFormed(body)) {
+    if (Buffer.byteLength(body, 'utf8') > limit) throw new WxOpenError('ERR_BODY_LIMIT');
+    return body;
+  }
+  return decodeUtf8(await readBody(request, limit), 'body');
 }
 
 /**
@@ -359,22 +375,18 @@ export class AuthServer {
     if (!encrypted) {
       if (this.#options.requireEncryption) throw new WxOpenError('ERR_ENCRYPTION_REQUIRED');
       const token = this.#verify('ERR_SIGNATURE', queryParam(query, 'signature'), [timestamp, nonce]);
-      const record = parseXml(decodeUtf8(await this.#readBody(request), 'body'));
+      const record = parseXml(await readText(request, this.#options.bodyLimit));
       return { record, cipher: undefined, token, nonce };
     }
     if (msgSignature === undefined) throw new WxOpenError('ERR_MSG_SIGNATURE', { detail: 'missing msg_signature' });
 
-    const envelope = parseXml(decodeUtf8(await this.#readBody(request), 'body'));
+    const envelope = parseXml(await readText(request, this.#options.bodyLimit));
     const encrypt = envelope['Encrypt'];
     if (typeof encrypt !== 'string' || encrypt === '') throw new WxOpenError('ERR_XML', { detail: 'missing Encrypt' });
     const token = this.#verify('ERR_MSG_SIGNATURE', msgSignature, [timestamp, nonce, encrypt]);
     const { message, cipher } = this.#decrypt(encrypt);
     const record = parseXml(decodeUtf8(message, 'decrypted message'));
     return { record, cipher, token, nonce };
-  }
-
-  async #readBody(request: CallbackRequest): Promise<Buffer> {
-    return readBody(request, this.#options.bodyLimit);
   }
 
   /** GET URL verification: a valid `signature` gets `echostr` back unchanged. */
@@ -428,14 +440,13 @@ export class AuthServer {
   /** Encrypts a reply into WeChat's envelope, signed with the Token that verified the request. */
   #seal(xml: string, opened: Opened): string {
     const encrypt = (opened.cipher as MessageCipher).encrypt(xml);
-    const nowSeconds = Math.floor(this.#options.now() / 1000);
-    const timestamp = String(nowSeconds);
-    return buildXml({
-      Encrypt: encrypt,
-      MsgSignature: sign([opened.token, timestamp, opened.nonce, encrypt]),
-      TimeStamp: nowSeconds,
-      Nonce: opened.nonce,
-    });
+    const timestamp = String(Math.floor(this.#options.now() / 1000));
+    // What buildXml writes for { Encrypt, MsgSignature, TimeStamp, Nonce }; base64 and hex need no escaping.
+    return (
+      `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt>` +
+      `<MsgSignature><![CDATA[${sign([opened.token, timestamp, opened.nonce, encrypt])}]]></MsgSignature>` +
+      `<TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(opened.nonce)}</Nonce></xml>`
+    );
   }
 
   #fail(error: unknown, context: ErrorContext): CallbackResponse {

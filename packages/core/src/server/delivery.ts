@@ -33,6 +33,83 @@ interface Run<R> extends Produced<R> {
 const PENDING = 'p:';
 const DONE = 'd:';
 
+function ranHere<R>(produced: Produced<R>): Run<R> {
+  return { value: produced.value, xml: produced.xml, ran: true };
+}
+
+/** A request waiting for its work, until `at` (ms on the `performance.now()` clock). */
+interface Waiting {
+  readonly at: number;
+  /** Set when the request is answered, by its work or by the deadline; the entry is then inert. */
+  expire: (() => void) | undefined;
+}
+
+/**
+ * The reply deadlines of one length. They end in the order they start, so a queue with one timer (armed for the
+ * oldest waiting request) replaces a timer per request. Answered requests leave the front of the queue at once;
+ * the timer keeps the process alive only while a request waits, as a timer per request would.
+ */
+class DeadlineQueue {
+  readonly #ms: number;
+  #queue: Waiting[] = [];
+  #head = 0;
+  #waiting = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+  }
+
+  /** Calls `expire` after the deadline unless `settle` is called on the returned entry first. */
+  add(expire: () => void): Waiting {
+    const entry: Waiting = { at: performance.now() + this.#ms, expire };
+    this.#queue.push(entry);
+    if (++this.#waiting === 1) {
+      if (this.#timer === undefined) this.#timer = setTimeout(() => this.#fire(), this.#ms);
+      else this.#timer.ref();
+    }
+    return entry;
+  }
+
+  /** The request was answered by its work: its deadline no longer matters. */
+  settle(entry: Waiting): void {
+    if (entry.expire === undefined) return;
+    entry.expire = undefined;
+    if (--this.#waiting === 0) this.#timer?.unref();
+    this.#dropAnswered();
+  }
+
+  #dropAnswered(): void {
+    const queue = this.#queue;
+    while (this.#head < queue.length && (queue[this.#head] as Waiting).expire === undefined) this.#head++;
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (;;) {
+      this.#dropAnswered();
+      const next = this.#queue[this.#head];
+      if (next === undefined) return;
+      if (next.at > now) {
+        this.#timer = setTimeout(() => this.#fire(), Math.ceil(next.at - now));
+        return;
+      }
+      const expire = next.expire as () => void;
+      next.expire = undefined;
+      this.#waiting--;
+      expire();
+    }
+  }
+}
+
 /**
  * Runs each delivery at most once, however often WeChat retries it, and answers within the deadline.
  *
@@ -43,6 +120,7 @@ const DONE = 'd:';
 export class Deliveries {
   readonly #inflight = new Map<string, Promise<Run<unknown>>>();
   readonly #owner = PENDING + randomUUID();
+  readonly #deadlines = new Map<number, DeadlineQueue>();
 
   /** Number of deliveries running in this process. */
   get running(): number {
@@ -50,17 +128,13 @@ export class Deliveries {
   }
 
   deliver<R>(key: string | undefined, work: () => Promise<Produced<R>>, options: DeliveryOptions<R>): Promise<Outcome<R>> {
-    if (key === undefined || options.ttlMs <= 0) {
-      return this.#withDeadline(work().then((p) => ({ ...p, ran: true })), options, false);
-    }
+    if (key === undefined || options.ttlMs <= 0) return this.#answer(work().then(ranHere), undefined, options, false);
     const running = this.#inflight.get(key) as Promise<Run<R>> | undefined;
-    if (running) return this.#withDeadline(running, options, true);
+    if (running) return this.#answer(running, undefined, options, true);
     // Registered before the first await, so a retry arriving a moment later in this process joins it.
     const task = this.#claimAndRun(key, work, options);
     this.#inflight.set(key, task);
-    const forget = () => this.#inflight.delete(key);
-    task.then(forget, forget);
-    return this.#withDeadline(task, options, false);
+    return this.#answer(task, key, options, false);
   }
 
   async #claimAndRun<R>(key: string, work: () => Promise<Produced<R>>, { store, ttlMs }: DeliveryOptions<R>): Promise<Run<R>> {
@@ -74,40 +148,51 @@ export class Deliveries {
     }
     try {
       const produced = await work();
-      await store.set(key, DONE + (produced.xml ?? ''), ttlMs);
-      return { ...produced, ran: true };
+      // Joined into one flat string: a store in memory holds the mark for the whole TTL.
+      await store.set(key, [DONE, produced.xml ?? ''].join(''), ttlMs);
+      return ranHere(produced);
     } catch (error) {
       await store.compareAndDelete(key, this.#owner).catch(() => false);
       throw error;
     }
   }
 
-  #withDeadline<R>(task: Promise<Run<R>>, options: DeliveryOptions<R>, joined: boolean): Promise<Outcome<R>> {
-    const outcome = (run: Run<R>): Outcome<R> => ({ value: run.value, xml: run.xml, duplicate: joined || !run.ran, late: false });
-    if (options.deadlineMs <= 0) return task.then(outcome);
+  /**
+   * The outcome of `task` for one request, or `success` (`late`) when the deadline comes first. `key` is given
+   * to the request that started the task: it forgets the in-flight entry once the task has settled.
+   */
+  #answer<R>(task: Promise<Run<R>>, key: string | undefined, options: DeliveryOptions<R>, joined: boolean): Promise<Outcome<R>> {
     return new Promise<Outcome<R>>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
+      const queue = options.deadlineMs > 0 ? this.#queueFor(options.deadlineMs) : undefined;
+      const deadline = queue?.add(() => {
         resolve({ value: undefined, xml: undefined, duplicate: joined, late: true });
         if (joined) return; // the first request of this delivery reports its own late result
         task.then(
           (run) => run.ran && options.onLate(run.value, undefined),
           (error: unknown) => options.onLate(undefined, error),
         );
-      }, options.deadlineMs);
+      });
+      /** Whether the request is still waiting (not answered `success` by its deadline). */
+      const settle = (): boolean => {
+        if (key !== undefined) this.#inflight.delete(key);
+        if (deadline === undefined) return true;
+        if (deadline.expire === undefined) return false;
+        (queue as DeadlineQueue).settle(deadline);
+        return true;
+      };
       task.then(
-        (run) => {
-          if (settled) return;
-          clearTimeout(timer);
-          resolve(outcome(run));
-        },
-        (error: unknown) => {
-          if (settled) return;
-          clearTimeout(timer);
-          reject(error);
-        },
+        (run) => settle() && resolve({ value: run.value, xml: run.xml, duplicate: joined || !run.ran, late: false }),
+        (error: unknown) => settle() && reject(error),
       );
     });
+  }
+
+  #queueFor(ms: number): DeadlineQueue {
+    let queue = this.#deadlines.get(ms);
+    if (queue === undefined) {
+      queue = new DeadlineQueue(ms);
+      this.#deadlines.set(ms, queue);
+    }
+    return queue;
   }
 }

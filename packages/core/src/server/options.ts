@@ -51,7 +51,8 @@ export interface AuthServerOptions {
   readonly onError?: ErrorHook;
   /**
    * How long a delivery is remembered so that WeChat's retries never run a handler twice, in ms.
-   * Default 60 000 (WeChat retries within about 15 s); 0 disables deduplication.
+   * Default 30 000: WeChat makes three attempts of 5 s each, so its retries end about 15 s after the first
+   * delivery; 30 s keeps twice that margin while bounding the memory the marks hold. 0 disables deduplication.
    */
   readonly dedupTtlMs?: number;
   /**
@@ -99,7 +100,7 @@ export interface ResolvedOptions {
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
-export const DEFAULT_DEDUP_TTL_MS = 60_000;
+export const DEFAULT_DEDUP_TTL_MS = 30_000;
 export const DEFAULT_REPLY_DEADLINE_MS = 4_500;
 
 const defaultErrorHook: ErrorHook = (error, context) => {

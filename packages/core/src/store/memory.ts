@@ -3,9 +3,10 @@ import type { Store } from './types';
 
 export interface MemoryStoreOptions {
   /**
-   * How often expired entries are swept, in ms (default 60 000). Reads drop an expired entry on their own; the
-   * sweep bounds memory for keys that are never read again, such as dedup marks. The timer never keeps the
-   * process alive.
+   * How often expired entries are swept, in ms (default 1 000). Reads drop an expired entry on their own; the
+   * sweep bounds memory for keys that are never read again, such as dedup marks, which are held until the sweep
+   * after their expiry. A sweep visits only the entries that expired since the previous one, so it stays cheap
+   * however many entries are held. The timer never keeps the process alive.
    */
   readonly sweepIntervalMs?: number;
   /** Clock, for tests (default `Date.now`). */
@@ -19,7 +20,7 @@ export class MemoryStore implements Store {
   readonly #timer: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
-    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    const sweepIntervalMs = options.sweepIntervalMs ?? 1_000;
     if (!(sweepIntervalMs > 0)) throw new TypeError('wxopen: option `sweepIntervalMs` must be a number of milliseconds greater than 0');
     this.#now = options.now ?? Date.now;
     this.#entries = new ExpiringMap(this.#now);

@@ -36,12 +36,15 @@ export interface XmlInput {
   readonly [name: string]: XmlInputValue | undefined;
 }
 
+const MAYBE_DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
+
 /**
  * Rejects DOCTYPE and ENTITY declarations. `<!` sequences inside CDATA sections and comments are skipped, so
  * a message whose text mentions `<!DOCTYPE` still parses. An unterminated section ends the search: the parser
  * will reject the document anyway.
  */
 function rejectDeclarations(text: string): void {
+  if (!MAYBE_DECLARATION.test(text)) return; // the usual case: nothing that could be one, anywhere
   let at = text.indexOf('<!');
   while (at >= 0) {
     let next = at + 2;
@@ -90,7 +93,7 @@ export function parseXmlSlow(input: string): XmlRecord {
 
 /** Wraps text in CDATA, splitting any `]]>` so it cannot close the section early. */
 export function cdata(text: string): string {
-  return `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${text.includes(']]>') ? text.replace(/]]>/g, ']]]]><![CDATA[>') : text}]]>`;
 }
 
 /** Names `buildXml` writes: the plain ASCII names of WeChat payloads (what the scanner reads). */

@@ -18,7 +18,9 @@ export const MAX_DEPTH = 32;
 const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function isForbiddenName(name: string): boolean {
-  return FORBIDDEN_NAMES.has(name);
+  const first = name.charCodeAt(0);
+  // Every forbidden name starts with `_`, `c` or `p`: the set is asked only for those.
+  return (first === 0x5f || first === 0x63 || first === 0x70) && FORBIDDEN_NAMES.has(name);
 }
 
 export function xmlError(detail: string, cause?: unknown): WxOpenError {

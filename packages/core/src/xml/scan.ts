@@ -164,8 +164,10 @@ class Scanner {
       this.#pos = lt + 1;
       const next = text.charCodeAt(this.#pos);
       if (next === 0x2f /* / */) {
-        this.#pos++;
-        if (this.#name() !== name) return UNSURE;
+        // The end tag must name this element: compared in place, without slicing the name out.
+        const end = this.#pos + 1 + name.length;
+        if (!text.startsWith(name, this.#pos + 1) || isNameChar(text.charCodeAt(end))) return UNSURE;
+        this.#pos = end;
         this.#skipSpace();
         if (text.charCodeAt(this.#pos) !== 0x3e /* > */) return UNSURE;
         this.#pos++;

@@ -1,5 +1,5 @@
 import type { WxOpenError } from '@wxopen/core';
-import { AuthServer, reply } from '@wxopen/core';
+import { AuthServer, buildXml, parseXml, reply } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 
 const secrets = WechatSimulator.generateSecrets();
@@ -116,6 +116,21 @@ describe('message dispatch', () => {
     expect(() => wechat.openReply(res.body)).not.toThrow();
   });
 
+  test('the reply envelope is the compact document buildXml writes, even for a nonce holding "]]>"', async () => {
+    const now = 1_700_000_123_456;
+    const { platform } = makePlatform({ now: () => now, maxClockSkewSeconds: 0 });
+    platform.messages.on('text', () => 'hi');
+    for (const nonce of ['415670741', 'a]]>b']) {
+      const res = await post(platform, wechat.encrypted(textMessage('x'), { nonce }));
+      const envelope = parseXml(res.body);
+      expect(envelope['Nonce']).toBe(nonce);
+      expect(envelope['TimeStamp']).toBe('1700000123');
+      expect(res.body).toBe(
+        buildXml({ Encrypt: envelope['Encrypt'] as string, MsgSignature: envelope['MsgSignature'] as string, TimeStamp: 1700000123, Nonce: nonce }),
+      );
+    }
+  });
+
   test('a handler that throws gives 500 and reports ERR_HANDLER with the cause', async () => {
     const { platform, errors } = makePlatform();
     platform.messages.on('text', () => {
@@ -142,6 +157,20 @@ describe('plain and compatible modes', () => {
     const opened = wechat.openReply(res.body);
     expect(opened.encrypted).toBe(false);
     expect(opened.record['Content']).toBe('plain x');
+  });
+  test('a string body is read as its UTF-8 bytes would decode: a lone surrogate becomes U+FFFD', async () => {
+    const { platform } = makePlatform({ requireEncryption: false });
+    const seen: string[] = [];
+    platform.messages.on('text', (m) => void seen.push(m.Content));
+    await post(platform, wechat.plain(textMessage('a\uD800b')));
+    await post(platform, wechat.plain(textMessage('c😀d')));
+    expect(seen).toEqual(['a\uFFFDb', 'c😀d']);
+  });
+  test('a string body over the limit is refused with 413, counted in UTF-8 bytes', async () => {
+    const { platform, errors } = makePlatform({ requireEncryption: false, bodyLimit: 400 });
+    const push = wechat.plain(textMessage('中'.repeat(100))); // 100 characters, 300 bytes
+    expect((await post(platform, push)).status).toBe(413);
+    expect(errors[0]?.code).toBe('ERR_BODY_LIMIT');
   });
   test('a compatible-mode push (plain fields beside Encrypt) is answered from the decrypted content', async () => {
     const { platform } = makePlatform({ requireEncryption: false });

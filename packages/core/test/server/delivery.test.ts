@@ -195,6 +195,48 @@ describe('reply deadline', () => {
     expect(errors[0]?.code).toBe('ERR_HANDLER');
   });
 
+  test('slow requests arriving one after another are each answered success at their own deadline', async () => {
+    const late: LateReply[] = [];
+    const allLate = deferred<void>();
+    const { platform } = makePlatform({
+      replyDeadlineMs: 40,
+      onLateReply: (l) => {
+        late.push(l);
+        if (late.length === 3) allLate.resolve();
+      },
+    });
+    platform.messages.on('text', async (m) => {
+      await new Promise((r) => setTimeout(r, 150));
+      return `late ${m.Content}`;
+    });
+    const answered: number[] = [];
+    const started = Date.now();
+    const requests = [0, 15, 30].map(async (delay, i) => {
+      await new Promise((r) => setTimeout(r, delay));
+      const res = await send(platform, wechat.encrypted(textMessage(`m${i}`)));
+      answered.push(Date.now() - started);
+      return res.body;
+    });
+    expect(await Promise.all(requests)).toEqual(['success', 'success', 'success']);
+    expect(answered.every((ms) => ms < 150)).toBe(true);
+    await allLate.promise;
+    expect(late.map((l) => l.reply).sort()).toEqual(['late m0', 'late m1', 'late m2']);
+  });
+
+  test('a fast request is answered at once while a slow one waits for its deadline', async () => {
+    const { platform } = makePlatform({ replyDeadlineMs: 60, onLateReply: () => undefined });
+    const gate = deferred<void>();
+    platform.messages.on('text', async (m) => {
+      if (m.Content === 'slow') await gate.promise;
+      return `reply ${m.Content}`;
+    });
+    const slow = send(platform, wechat.encrypted(textMessage('slow')));
+    const fast = await send(platform, wechat.encrypted(textMessage('fast')));
+    expect(wechat.openReply(fast.body).record['Content']).toBe('reply fast');
+    expect((await slow).body).toBe('success');
+    gate.resolve();
+  });
+
   test('a fast handler is not affected by the deadline', async () => {
     const { platform } = makePlatform({ replyDeadlineMs: 1000 });
     platform.messages.on('text', () => 'quick');
