@@ -8,8 +8,9 @@
 // still grows over the last third of the samples (it must level off: dedup marks expire and are swept,
 // nothing else is kept per delivery).
 //
-// Dedup marks live `dedupTtlMs` (default 60 s) and are dropped by the store's sweep within a second of their
-// expiry (it runs every second by default), so with the defaults memory levels off after about a minute. To
+// Dedup marks live `dedupTtlMs` (the library's DEFAULT_DEDUP_TTL_MS, 30 s) and are dropped by the store's sweep
+// within a second of their expiry (it runs every second by default), so with the defaults memory levels off after
+// about half a minute. To
 // see the plateau in a short run, shorten the TTL: --dedup-ttl-ms 2000.
 //
 // Run from the repo root, after building:
@@ -19,6 +20,7 @@ import { loadavg } from 'node:os';
 import process from 'node:process';
 import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
+import { DEFAULT_DEDUP_TTL_MS } from '@wxopen/core';
 import { WechatSimulator } from '@wxopen/testing';
 import { FRAMEWORKS } from './lib/apps.mjs';
 import { fixed, int, mib, printTable } from './lib/format.mjs';
@@ -50,7 +52,7 @@ const client = startClient(secrets);
 
 console.log(
   `node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; soak of ${args.adapter}: ${count} distinct ` +
-    `encrypted text pushes, ${connections} connections, dedupTtlMs ${options.dedupTtlMs ?? '60000 (default)'}, ` +
+    `encrypted text pushes, ${connections} connections, dedupTtlMs ${options.dedupTtlMs ?? `${DEFAULT_DEDUP_TTL_MS} (default)`}, ` +
     `MemoryStore sweep every ${options.sweepIntervalMs ?? '1000 (default)'} ms\n`,
 );
 
