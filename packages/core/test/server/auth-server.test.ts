@@ -225,6 +225,27 @@ describe('rotation of Token and EncodingAESKey', () => {
     expect((await post(platform, wechat.encrypted(textMessage('old again')))).status).toBe(400);
     expect(errors.map((e) => e.code)).toEqual(['ERR_DECRYPT']);
   });
+
+  test('a message in flight while both Token and key rotate is answered with the values that opened it', async () => {
+    const { platform, errors } = makePlatform();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    platform.messages.on('text', async (m) => {
+      if (m.Content === 'slow') await gate;
+      return `ok ${m.Content}`;
+    });
+    const inFlight = post(platform, wechat.encrypted(textMessage('slow')));
+    await new Promise((r) => setTimeout(r, 10));
+    platform.setToken(next.token);
+    platform.setAESKey(next.encodingAESKey);
+    const rotated = new WechatSimulator({ ...secrets, token: next.token, encodingAESKey: next.encodingAESKey });
+    const fresh = await post(platform, rotated.encrypted(textMessage('new'))); // the previous values are now forgotten
+    expect(rotated.openReply(fresh.body).record['Content']).toBe('ok new');
+    release();
+    const answered = await inFlight;
+    expect(wechat.openReply(answered.body).record['Content']).toBe('ok slow'); // sealed and signed with the old pair
+    expect(errors).toEqual([]);
+  });
 });
 
 describe('component pushes', () => {
