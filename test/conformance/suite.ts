@@ -8,11 +8,11 @@
  */
 import request from 'supertest';
 import type { Response } from 'supertest';
-import type { CallbackErrorCode } from '@wxopen/core';
 import type { Push } from '@wxopen/testing';
 import { textMessage } from '@wxopen/testing';
 import type { Harness, MakeServer, PlatformOptions, Setup } from './harness';
 import { THROW, expectEchoReply, send, sendUnendingBody, withHarness } from './harness';
+import type { HostileCase } from './hostile';
 import { describeHostile } from './hostile';
 import type { Forge, RawRequest } from './inputs';
 import { AUTHORIZER_APPID, fromPush, withQuery } from './inputs';
@@ -90,15 +90,8 @@ export const ACCEPTED: readonly AcceptedCase[] = [
   },
 ];
 
-interface RejectedCase {
-  readonly name: string;
-  readonly options?: PlatformOptions;
-  readonly request: (forge: Forge) => RawRequest;
-  readonly status: number;
-  readonly code: CallbackErrorCode;
-  /** What the error's `detail` must say, when the code alone does not tell which check failed. */
-  readonly detail?: RegExp;
-}
+/** A request the platform refuses: the same shape as the hostile cases. */
+type RejectedCase = HostileCase;
 
 const PLAIN = { requireEncryption: false } as const;
 const plainPush = (f: Forge) => f.wechat.plain(textMessage('x'));
