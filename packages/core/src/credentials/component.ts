@@ -148,6 +148,9 @@ export class ComponentCredentials {
   readonly #refreshBeforeMs: number | undefined;
   readonly #client: Client;
   #timer: NodeJS.Timeout | undefined;
+  /** A proactive check is running; another was asked for meanwhile. */
+  #checking = false;
+  #recheck = false;
   #closed = false;
 
   constructor(options: ComponentCredentialsOptions) {
@@ -286,9 +289,18 @@ export class ComponentCredentials {
     this.#timer.unref();
   }
 
+  /**
+   * One proactive check at a time: a check asked for while one runs (e.g. a ticket arriving) is run right after
+   * it, never beside it, so one failure is reported once and the request is not lost.
+   */
   async #proactiveCheck(): Promise<void> {
     const before = this.#refreshBeforeMs;
     if (before === undefined || this.#closed) return;
+    if (this.#checking) {
+      this.#recheck = true;
+      return;
+    }
+    this.#checking = true;
     const freshEnough = (cached: CachedToken) => cached.expiresAt - this.#now() > before;
     let next = PROACTIVE_RETRY_MS;
     try {
@@ -301,6 +313,11 @@ export class ComponentCredentials {
     } catch (error) {
       if (error instanceof WxOpenError && error.code === 'ERR_LOCK_TIMEOUT') next = PROACTIVE_LOCK_BUSY_MS;
       else callHook(this.#hooks.onBackgroundError, error);
+    }
+    this.#checking = false;
+    if (this.#recheck) {
+      this.#recheck = false;
+      next = 0;
     }
     if (!this.#closed) this.#schedule(next);
   }
