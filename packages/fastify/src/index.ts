@@ -4,23 +4,19 @@
  * throws (a body already parsed into an object) go to Fastify's error handler.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthServer, BodyStream, CallbackRequest, CallbackResponse } from '@wxopen/core';
-import { pickBody } from '@wxopen/core';
+import type { AuthServer, CallbackRequest, CallbackResponse } from '@wxopen/core';
+import { isBodyStream, pickBody } from '@wxopen/core';
 
 /** A route handler for Fastify's `route`, `post`, `all`, … */
 export type WxOpenRouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 type Endpoint = (request: CallbackRequest) => Promise<CallbackResponse>;
 
-function isStream(body: unknown): body is BodyStream {
-  return typeof body === 'object' && body !== null && typeof (body as { on?: unknown }).on === 'function';
-}
-
 function handler(endpoint: Endpoint, withAppId: boolean): WxOpenRouteHandler {
   return async (request, reply) => {
     const parsed: unknown = request.body;
     // The plugin's parser hands over the payload stream itself (after any preParsing hook); else the raw request.
-    const stream = isStream(parsed) ? parsed : request.raw;
+    const stream = isBodyStream(parsed) ? parsed : request.raw;
     const appid: unknown = withAppId ? (request.params as Record<string, unknown> | undefined)?.['appid'] : undefined;
     const response = await endpoint({
       method: request.method,

@@ -71,7 +71,8 @@ export function queryParam(query: Readonly<Record<string, unknown>>, name: strin
   return value;
 }
 
-function isStream(body: unknown): body is BodyStream {
+/** Whether `body` is an unread stream (as opposed to bytes, text or a parsed object). */
+export function isBodyStream(body: unknown): body is BodyStream {
   return typeof body === 'object' && body !== null && typeof (body as BodyStream).on === 'function';
 }
 
@@ -89,7 +90,7 @@ function declaredLength(headers: CallbackRequest['headers']): number | undefined
 export function readBody(request: CallbackRequest, limit: number): Promise<Buffer> {
   const body = request.body;
   if (body === undefined || body === null) return Promise.resolve(Buffer.alloc(0));
-  if (!isStream(body)) {
+  if (!isBodyStream(body)) {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     return bytes.length > limit ? Promise.reject(new WxOpenError('ERR_BODY_LIMIT')) : Promise.resolve(bytes);
   }
