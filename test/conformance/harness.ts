@@ -16,7 +16,7 @@ import { AUTHORIZER_APPID, Forge, fromPush, pathOf } from './inputs';
 
 /**
  * How the app around wxopen is set up:
- * - `bare`: only wxopen's routes, `POST /wechat/auth` and `/wechat/callback/:appid` (every method).
+ * - `bare`: only wxopen's routes, `/wechat/auth` and `/wechat/callback/:appid` (both for every method).
  * - `global-parsers`: the framework's usual app-wide body parsers (JSON, urlencoded, text) mounted before
  *   wxopen, and a sibling route `POST /json` that answers the JSON body it parsed, as JSON.
  * - `object-parser`: a JSON parser that runs before wxopen on its routes (a mounting mistake).

@@ -32,7 +32,7 @@ function middleware<StateT, ContextT>(endpoint: Endpoint, withAppId: boolean): M
 }
 
 /**
- * Serves the authorization-event URL (授权事件接收 URL), e.g. `router.post('/wechat/auth', koaAuthCallback(platform))`.
+ * Serves the authorization-event URL (授权事件接收 URL), e.g. `router.all('/wechat/auth', koaAuthCallback(platform))`.
  * Mount it before any body parser, or exclude its route from them: signatures are checked on the raw bytes.
  */
 export function koaAuthCallback<StateT = DefaultState, ContextT = DefaultContext>(platform: AuthServer): Middleware<StateT, ContextT> {
