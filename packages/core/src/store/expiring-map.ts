@@ -134,3 +134,17 @@ export class ExpiringMap<E extends Expiring> {
     return this.#entries.size;
   }
 }
+
+/** How often the stores sweep expired entries by default, in ms. A sweep visits only what expired since the last. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+
+/**
+ * Calls a store's `sweep` every `intervalMs` (validated; default `DEFAULT_SWEEP_INTERVAL_MS`) on a timer that
+ * never keeps the process alive. Returns the timer, for `clearInterval` on close.
+ */
+export function startSweeping(sweep: () => unknown, intervalMs = DEFAULT_SWEEP_INTERVAL_MS): NodeJS.Timeout {
+  if (!(intervalMs > 0)) throw new TypeError('wxopen: option `sweepIntervalMs` must be a number of milliseconds greater than 0');
+  const timer = setInterval(sweep, intervalMs);
+  timer.unref();
+  return timer;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ExpiringMap, expiryOf } from './expiring-map';
+import { ExpiringMap, expiryOf, startSweeping } from './expiring-map';
 import type { Store } from './types';
 
 export interface FileStoreOptions {
@@ -16,7 +16,7 @@ export interface FileStoreOptions {
    * Entries without a TTL (refresh tokens, verify tickets) and with a longer one (access tokens) are persisted.
    */
   readonly persistMinTtlMs?: number;
-  /** How often expired entries are swept from memory, in ms (default 60 000). The timer never keeps the process alive. */
+  /** How often expired entries are swept from memory, in ms (default 1 000; a sweep visits only what expired). The timer never keeps the process alive. */
   readonly sweepIntervalMs?: number;
   /** Clock, for tests (default `Date.now`). */
   readonly now?: () => number;
@@ -72,8 +72,6 @@ export class FileStore implements Store {
     }
     const persistMinTtlMs = options.persistMinTtlMs ?? 300_000;
     if (!(persistMinTtlMs >= 0)) throw new TypeError('wxopen: option `persistMinTtlMs` must be a number of milliseconds, 0 or more');
-    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
-    if (!(sweepIntervalMs > 0)) throw new TypeError('wxopen: option `sweepIntervalMs` must be a number of milliseconds greater than 0');
 
     this.path = resolve(options.path);
     this.#tmpPath = `${this.path}.tmp`;
@@ -81,8 +79,7 @@ export class FileStore implements Store {
     this.#now = options.now ?? Date.now;
     this.#entries = new ExpiringMap(this.#now);
     this.#load();
-    this.#timer = setInterval(() => this.sweep(), sweepIntervalMs);
-    this.#timer.unref();
+    this.#timer = startSweeping(() => this.sweep(), options.sweepIntervalMs);
   }
 
   /** Number of live entries, persisted or not (after a sweep), for tests and metrics. */

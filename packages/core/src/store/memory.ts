@@ -1,4 +1,4 @@
-import { ExpiringMap, expiryOf, type Expiring } from './expiring-map';
+import { ExpiringMap, expiryOf, startSweeping, type Expiring } from './expiring-map';
 import type { Store } from './types';
 
 export interface MemoryStoreOptions {
@@ -20,12 +20,9 @@ export class MemoryStore implements Store {
   readonly #timer: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
-    const sweepIntervalMs = options.sweepIntervalMs ?? 1_000;
-    if (!(sweepIntervalMs > 0)) throw new TypeError('wxopen: option `sweepIntervalMs` must be a number of milliseconds greater than 0');
     this.#now = options.now ?? Date.now;
     this.#entries = new ExpiringMap(this.#now);
-    this.#timer = setInterval(() => this.sweep(), sweepIntervalMs);
-    this.#timer.unref();
+    this.#timer = startSweeping(() => this.sweep(), options.sweepIntervalMs);
   }
 
   /** Number of live entries (after a sweep), for tests and metrics. */

@@ -26,6 +26,21 @@ const readState = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8
 describe('FileStore', () => {
   afterEach(() => jest.restoreAllMocks());
 
+  it('sweeps expired in-memory entries (dedup marks, locks) every second by default, as MemoryStore does', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const store = new FileStore({ path: freshPath() });
+      await store.set('mark', 'v', 500);
+      const sweep = jest.spyOn(store, 'sweep');
+      jest.advanceTimersByTime(1_000);
+      expect(sweep).toHaveBeenCalledTimes(1);
+      expect(store.size).toBe(0);
+      await store.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('starts empty when the file does not exist, and creates it with its directory on the first write', async () => {
     const path = freshPath();
     const store = new FileStore({ path });
