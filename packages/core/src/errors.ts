@@ -22,13 +22,19 @@ export type CallbackErrorCode =
   | 'ERR_ENCRYPTION_REQUIRED'
   | 'ERR_BODY'
   | 'ERR_BODY_LIMIT'
+  | 'ERR_BODY_TIMEOUT'
+  | 'ERR_ROUTE'
+  | 'ERR_AUTHORIZER'
+  | 'ERR_STORE'
   | 'ERR_HANDLER'
-  | 'ERR_REPLY';
+  | 'ERR_REPLY'
+  | 'ERR_RESPONSE';
 
 /** Codes of errors raised by the credential chain and the API client. */
 export type CredentialErrorCode =
   | 'ERR_NO_TICKET'
   | 'ERR_NO_REFRESH_TOKEN'
+  | 'ERR_AUTH_CODE'
   | 'ERR_API'
   | 'ERR_API_HTTP'
   | 'ERR_API_TIMEOUT'
@@ -51,8 +57,13 @@ export const STATUS_BY_CODE: Readonly<Record<CallbackErrorCode, number>> = Objec
   ERR_ENCRYPTION_REQUIRED: 400,
   ERR_BODY: 400,
   ERR_BODY_LIMIT: 413,
+  ERR_BODY_TIMEOUT: 408,
+  ERR_ROUTE: 400,
+  ERR_AUTHORIZER: 403,
+  ERR_STORE: 503,
   ERR_HANDLER: 500,
   ERR_REPLY: 500,
+  ERR_RESPONSE: 500,
 });
 
 const GENERIC_MESSAGE: Readonly<Record<WxOpenErrorCode, string>> = Object.freeze({
@@ -67,10 +78,16 @@ const GENERIC_MESSAGE: Readonly<Record<WxOpenErrorCode, string>> = Object.freeze
   ERR_ENCRYPTION_REQUIRED: 'plain message rejected: encryption is required',
   ERR_BODY: 'request body could not be read',
   ERR_BODY_LIMIT: 'request body exceeds the limit',
+  ERR_BODY_TIMEOUT: 'request body was not received in time',
+  ERR_ROUTE: 'the route appid is not a WeChat appid',
+  ERR_AUTHORIZER: 'message is addressed to another authorizer than the URL names',
+  ERR_STORE: 'the store is unreachable or too slow',
   ERR_HANDLER: 'handler failed',
   ERR_REPLY: 'reply could not be built',
+  ERR_RESPONSE: 'response could not be written',
   ERR_NO_TICKET: 'no component_verify_ticket has been received yet',
   ERR_NO_REFRESH_TOKEN: 'no refresh token is stored for this authorizer',
+  ERR_AUTH_CODE: 'authorization code could not be exchanged before it expired',
   ERR_API: 'WeChat API returned an error',
   ERR_API_HTTP: 'WeChat API answered with an unexpected HTTP status',
   ERR_API_TIMEOUT: 'WeChat API request timed out',

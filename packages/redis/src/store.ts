@@ -17,7 +17,21 @@ export interface RedisStoreOptions {
 
 /** Deletes KEYS[1] only when it holds ARGV[1]: the owner-checked release of a lock, atomic on the server. */
 const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const COMPARE_AND_DELETE_SHA = createHash('sha1').update(COMPARE_AND_DELETE).digest('hex');
+/** Sets KEYS[1] to ARGV[2] (with PX ARGV[3] when given) only when it holds ARGV[1]: lease renewal, atomic on the server. */
+const COMPARE_AND_SET =
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end ` +
+  `if ARGV[3] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end return 1`;
+
+interface Script {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+const SCRIPTS = { compareAndDelete: script(COMPARE_AND_DELETE), compareAndSet: script(COMPARE_AND_SET) };
 
 /**
  * A `Store` on Redis through an ioredis client, for several processes and machines. Every command touches one
@@ -66,15 +80,23 @@ export class RedisStore implements Store {
   }
 
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    return (await this.#run(SCRIPTS.compareAndDelete, key, [expected])) === 1;
+  }
+
+  async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+    const args = ttlMs === undefined ? [expected, value] : [expected, value, String(toPx(ttlMs))];
+    return (await this.#run(SCRIPTS.compareAndSet, key, args)) === 1;
+  }
+
+  /** Runs a one-key script by its SHA, sending the source once when the server does not have it cached. */
+  async #run(script: Script, key: string, args: readonly string[]): Promise<unknown> {
     const fullKey = this.keyPrefix + key;
-    let removed: unknown;
     try {
-      removed = await this.client.evalsha(COMPARE_AND_DELETE_SHA, 1, fullKey, expected);
+      return await this.client.evalsha(script.sha, 1, fullKey, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      removed = await this.client.eval(COMPARE_AND_DELETE, 1, fullKey, expected);
+      return this.client.eval(script.source, 1, fullKey, ...args);
     }
-    return removed === 1;
   }
 
   /** Quits the client when the store owns it (`ownsClient`, or made by `createRedisStore`); otherwise does nothing. */

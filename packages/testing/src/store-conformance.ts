@@ -199,5 +199,51 @@ export function describeStoreConformance(
         expect(await store.compareAndDelete('u', '令牌 ✓')).toBe(true);
       });
     });
+
+    describe('compareAndSet', () => {
+      it('replaces the value only when it matches', async () => {
+        await store.set('cas', 'v1');
+        expect(await store.compareAndSet('cas', 'other', 'v2')).toBe(false);
+        expect(await store.get('cas')).toBe('v1');
+        expect(await store.compareAndSet('cas', 'v1', 'v2')).toBe(true);
+        expect(await store.get('cas')).toBe('v2');
+      });
+
+      it('returns false for an absent or expired key, and sets nothing', async () => {
+        expect(await store.compareAndSet('absent', 'x', 'y')).toBe(false);
+        expect(await store.get('absent')).toBeUndefined();
+        await store.set('gone', 'me', ttl);
+        await sleep(ttl * 3);
+        expect(await store.compareAndSet('gone', 'me', 'again')).toBe(false);
+        expect(await store.get('gone')).toBeUndefined();
+      });
+
+      it('gives the new value the new TTL (a lease renewal keeps a short-lived key alive)', async () => {
+        await store.set('lease', 'me', ttl);
+        expect(await store.compareAndSet('lease', 'me', 'me', ttl * 6)).toBe(true);
+        await sleep(ttl * 3);
+        expect(await store.get('lease')).toBe('me');
+      });
+
+      it('drops the old TTL when no TTL is given', async () => {
+        await store.set('keep', 'a', ttl);
+        expect(await store.compareAndSet('keep', 'a', 'b')).toBe(true);
+        await sleep(ttl * 3);
+        expect(await store.get('keep')).toBe('b');
+      });
+
+      it('lets exactly one of 20 concurrent callers swap', async () => {
+        await store.set('race', 'start');
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.compareAndSet('race', 'start', `w${i}`)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results.indexOf(true);
+        expect(await store.get('race')).toBe(`w${winner}`);
+      });
+
+      it('refuses a TTL that is not a finite number of ms greater than 0', async () => {
+        await store.set('bad', 'x');
+        await expect(store.compareAndSet('bad', 'x', 'y', 0)).rejects.toThrow(TypeError);
+      });
+    });
   });
 }

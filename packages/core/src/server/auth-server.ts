@@ -459,6 +459,15 @@ export class AuthServer {
     return errorResponse(err);
   }
 
+  /**
+   * Reports a failure that happened outside the core, to the error hook: adapters call it when a response could
+   * not be written (headers already sent by another middleware, socket gone). A non-wxopen error is wrapped
+   * as `ERR_RESPONSE` with it as the cause. Never throws.
+   */
+  reportError(error: unknown, context: ErrorContext): void {
+    this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_RESPONSE', { cause: error }), context);
+  }
+
   #report(error: WxOpenError, context: ErrorContext): void {
     try {
       this.#options.onError(error, context);

@@ -53,6 +53,8 @@ interface StateFile {
  * thousand entries of a platform with many authorizers.
  */
 export class FileStore implements Store {
+  /** Only this process sees a `FileStore`. */
+  readonly shared = false;
   /** The absolute path of the state file. */
   readonly path: string;
   readonly #tmpPath: string;
@@ -115,6 +117,15 @@ export class FileStore implements Store {
     if (entry?.value !== expected) return false;
     this.#entries.delete(key);
     if (entry.durable) await this.#persist();
+    return true;
+  }
+
+  async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+    const entry = this.#entry(value, ttlMs);
+    const previous = this.#entries.get(key);
+    if (previous?.value !== expected) return false;
+    this.#entries.set(key, entry);
+    if (entry.durable || previous.durable) await this.#persist();
     return true;
   }
 

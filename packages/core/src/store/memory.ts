@@ -15,6 +15,8 @@ export interface MemoryStoreOptions {
 
 /** The embedded default `Store`: one process, nothing installed, nothing survives a restart. */
 export class MemoryStore implements Store {
+  /** Only this process sees a `MemoryStore`. */
+  readonly shared = false;
   readonly #entries: ExpiringMap<Expiring>;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;
@@ -53,6 +55,13 @@ export class MemoryStore implements Store {
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
     if (this.#entries.get(key)?.value !== expected) return false;
     this.#entries.delete(key);
+    return true;
+  }
+
+  async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+    const expiresAt = expiryOf(ttlMs, this.#now());
+    if (this.#entries.get(key)?.value !== expected) return false;
+    this.#entries.set(key, { value, expiresAt });
     return true;
   }
 

@@ -25,6 +25,17 @@ export interface Store {
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
   /** Removes `key` only when its value is `expected`; `true` when this call removed it. Atomic across callers. */
   compareAndDelete(key: string, expected: string): Promise<boolean>;
+  /**
+   * Sets `key` to `value` (replacing its TTL with `ttlMs`, or none) only when it holds `expected`; `true` when
+   * this call set it. Atomic across callers. Used to renew leases and to update small shared records safely.
+   */
+  compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * `false` when only this process can see the store (`MemoryStore`, `FileStore`); absent or `true` when several
+   * processes share it (`RedisStore`, and any store that does not say). The callback path keeps short-lived
+   * delivery marks in process memory when the store is not shared, and in the store when it is.
+   */
+  readonly shared?: boolean;
   /** Releases what the store owns (timers, files, connections) after flushing pending writes. Optional. */
   close?(): Promise<void>;
 }

@@ -98,6 +98,7 @@ describe('StoreLock', () => {
         throw new Error('connection lost');
       },
       compareAndDelete: async () => false,
+      compareAndSet: async () => false,
     };
     await expect(new StoreLock(broken).acquire('k', { ttlMs: 100, waitMs: 100 })).rejects.toThrow('connection lost');
   });
