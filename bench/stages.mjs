@@ -27,7 +27,7 @@ import { naiveHandler, naiveSteps } from './lib/naive.mjs';
 const { values: args } = parseArgs({ options: { n: { type: 'string', default: '10000' } } });
 const N = Number(args.n);
 const PASSES = 4;
-const AUTHORIZER = 'wx_bench_authorizer';
+const AUTHORIZER = 'wx000000000000be0c';
 
 const secrets = WechatSimulator.generateSecrets();
 const wechat = new WechatSimulator(secrets);

@@ -13,7 +13,7 @@ import { wxopen } from '@wxopen/fastify';
 import { naiveHandler } from './naive.mjs';
 
 export const FRAMEWORKS = ['express', 'koa', 'fastify'];
-export const PATH = '/wechat/callback/wx_bench_authorizer';
+export const PATH = '/wechat/callback/wx000000000000be0c';
 const XML = 'application/xml; charset=utf-8';
 
 /** Reads a request stream into a string, as a hand-written handler would. */

@@ -43,7 +43,7 @@ export interface Harness {
   readonly errors: WxOpenError[];
   /** Errors that reached the framework's error handler. */
   readonly frameworkErrors: unknown[];
-  /** One entry per handler run: `message <authorizer appid> <openid>` or `info <InfoType>`. */
+  /** One entry per handler run: `message <authorizer appid> <openid (the signed FromUserName)>` or `info <InfoType>`. */
   readonly ran: string[];
   /** Verify tickets the `onInfo('component_verify_ticket')` handler received. */
   readonly tickets: string[];
@@ -192,7 +192,7 @@ export function expectEchoReply(res: Response, harness: Harness, text: string, e
 /** Sends a valid encrypted text push and expects its normal reply: whatever came before, the server still serves. */
 export async function expectStillServing(harness: Harness): Promise<void> {
   const before = harness.ran.length;
-  const res = await send(harness, fromPush(harness.forge.wechat.encrypted(textMessage('still here'), { openid: 'o_next' })));
+  const res = await send(harness, fromPush(harness.forge.wechat.encrypted(textMessage('still here', { from: 'o_next' }), { openid: 'o_next' })));
   expectEchoReply(res, harness, 'still here', true);
   expect(harness.ran.slice(before)).toEqual([`message ${AUTHORIZER_APPID} o_next`]);
 }

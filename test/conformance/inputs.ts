@@ -24,7 +24,7 @@ export interface RawRequest {
 }
 
 export const AUTH_PATH = '/wechat/auth';
-export const AUTHORIZER_APPID = 'wx_authorizer_1';
+export const AUTHORIZER_APPID = 'wx00000000000000a1';
 export const MESSAGE_PATH = `/wechat/callback/${AUTHORIZER_APPID}`;
 
 export function pathOf(request: RawRequest): string {

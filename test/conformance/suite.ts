@@ -36,10 +36,18 @@ interface AcceptedCase {
 export const ACCEPTED: readonly AcceptedCase[] = [
   {
     name: 'answers an encrypted text message with the encrypted reply of its handler',
-    request: (f) => fromPush(f.wechat.encrypted(textMessage('hello'), { openid: 'o_sender' })),
+    request: (f) => fromPush(f.wechat.encrypted(textMessage('hello', { from: 'o_sender' }), { openid: 'o_sender' })),
     check: (res, h) => {
       expectEchoReply(res, h, 'hello', true);
       expect(h.ran).toEqual([`message ${AUTHORIZER_APPID} o_sender`]);
+    },
+  },
+  {
+    name: 'gives handlers the signed FromUserName as openid, never the unsigned openid of the query',
+    request: (f) => ({ ...fromPush(f.wechat.encrypted(textMessage('who', { from: 'o_alice' }), { openid: 'o_mallory' })), rawQuery: '&openid=o_eve' }),
+    check: (res, h) => {
+      expectEchoReply(res, h, 'who', true);
+      expect(h.ran).toEqual([`message ${AUTHORIZER_APPID} o_alice`]);
     },
   },
   {

@@ -81,7 +81,7 @@ function toCore(raw: RawRequest) {
     const prior = query[k];
     query[k] = prior === undefined ? v : Array.isArray(prior) ? [...prior, v] : [prior, v];
   }
-  return { method: raw.method ?? 'POST', query, body: raw.body ?? '', authorizerAppId: 'wx_authorizer_1' };
+  return { method: raw.method ?? 'POST', query, body: raw.body ?? '', authorizerAppId: 'wx00000000000000a1' };
 }
 
 const forge = new Forge();

@@ -75,7 +75,7 @@ export function describeExample(framework: 'express' | 'koa' | 'fastify', buildS
 
     test('answers a text message with "echo: <Content>", encrypted', async () => {
       const push = wechat.encrypted(textMessage('hi there'));
-      const res = await request(server).post(push.url('/wechat/callback/wx_authorizer')).set('content-type', 'text/xml').send(push.body);
+      const res = await request(server).post(push.url('/wechat/callback/wx0000000000000a00')).set('content-type', 'text/xml').send(push.body);
       expect(wechat.openReply(res.text)).toMatchObject({ encrypted: true, record: { Content: 'echo: hi there', MsgType: 'text' } });
     });
 
@@ -89,7 +89,7 @@ export function describeExample(framework: 'express' | 'koa' | 'fastify', buildS
 
     test('acknowledges any other message with success', async () => {
       const push = wechat.encrypted({ ...textMessage('x'), MsgType: 'location', Location_X: '1', Location_Y: '2', Scale: '3', Label: 'here' });
-      const res = await request(server).post(push.url('/wechat/callback/wx_authorizer')).set('content-type', 'text/xml').send(push.body);
+      const res = await request(server).post(push.url('/wechat/callback/wx0000000000000a00')).set('content-type', 'text/xml').send(push.body);
       expect(res.text).toBe('success');
     });
   });
@@ -111,7 +111,7 @@ export function describeExample(framework: 'express' | 'koa' | 'fastify', buildS
           encodingAESKey: printed(output, 'WECHAT_AES_KEY'),
         });
         const push = wechat.encrypted(textMessage('over the wire'));
-        const res = await fetch(`${url}${push.url('/wechat/callback/wx_authorizer')}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: push.body });
+        const res = await fetch(`${url}${push.url('/wechat/callback/wx0000000000000a00')}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: push.body });
         expect(res.status).toBe(200);
         expect(wechat.openReply(await res.text()).record['Content']).toBe('echo: over the wire');
       } finally {

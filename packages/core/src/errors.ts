@@ -19,6 +19,7 @@ export type CallbackErrorCode =
   | 'ERR_APPID'
   | 'ERR_DECRYPT'
   | 'ERR_XML'
+  | 'ERR_JSON'
   | 'ERR_ENCRYPTION_REQUIRED'
   | 'ERR_BODY'
   | 'ERR_BODY_LIMIT'
@@ -54,6 +55,7 @@ export const STATUS_BY_CODE: Readonly<Record<CallbackErrorCode, number>> = Objec
   ERR_APPID: 401,
   ERR_DECRYPT: 400,
   ERR_XML: 400,
+  ERR_JSON: 400,
   ERR_ENCRYPTION_REQUIRED: 400,
   ERR_BODY: 400,
   ERR_BODY_LIMIT: 413,
@@ -75,6 +77,7 @@ const GENERIC_MESSAGE: Readonly<Record<WxOpenErrorCode, string>> = Object.freeze
   ERR_APPID: 'appid of the decrypted message does not match',
   ERR_DECRYPT: 'encrypted payload could not be decrypted',
   ERR_XML: 'body is not a valid WeChat XML document',
+  ERR_JSON: 'body is not a valid WeChat JSON document',
   ERR_ENCRYPTION_REQUIRED: 'plain message rejected: encryption is required',
   ERR_BODY: 'request body could not be read',
   ERR_BODY_LIMIT: 'request body exceeds the limit',
@@ -85,7 +88,9 @@ const GENERIC_MESSAGE: Readonly<Record<WxOpenErrorCode, string>> = Object.freeze
   ERR_HANDLER: 'handler failed',
   ERR_REPLY: 'reply could not be built',
   ERR_RESPONSE: 'response could not be written',
-  ERR_NO_TICKET: 'no component_verify_ticket has been received yet',
+  ERR_NO_TICKET:
+    'the store holds no component_verify_ticket: WeChat pushes one every 10 minutes to the authorization-event URL; ' +
+    'call startPushTicket() to restart the push',
   ERR_NO_REFRESH_TOKEN: 'no refresh token is stored for this authorizer',
   ERR_AUTH_CODE: 'authorization code could not be exchanged before it expired',
   ERR_API: 'WeChat API returned an error',

@@ -4,8 +4,9 @@
  * another middleware) go to Express through `next`.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AuthServer, CallbackRequest, CallbackResponse } from '@wxopen/core';
-import { pickBody } from '@wxopen/core';
+import type { AuthServer } from '@wxopen/core';
+import type { CallbackRequest, CallbackResponse } from '@wxopen/core/adapter';
+import { pickBody } from '@wxopen/core/adapter';
 
 type Endpoint = (request: CallbackRequest) => Promise<CallbackResponse>;
 

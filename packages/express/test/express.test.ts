@@ -31,9 +31,9 @@ describe('wxopenRouter', () => {
 
   test('serves the message URL under its mount path with the decoded authorizer appid', async () => {
     const push = wechat.encrypted(textMessage('routed'));
-    const res = await request(app).post(push.url('/wechat/callback/wx%5Fa1')).set('content-type', 'text/xml').send(push.body);
+    const res = await request(app).post(push.url('/wechat/callback/wx%300000000000000a1')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: routed');
-    expect(seen).toContain('wx_a1');
+    expect(seen).toContain('wx00000000000000a1');
   });
 
   test('serves the authorization-event URL under its mount path', async () => {
@@ -44,7 +44,7 @@ describe('wxopenRouter', () => {
   });
 
   test('answers 405 from the core to a PUT on the message URL and on the auth URL', async () => {
-    expect((await request(app).put('/wechat/callback/wx_a1')).status).toBe(405);
+    expect((await request(app).put('/wechat/callback/wx00000000000000a1')).status).toBe(405);
     expect((await request(app).put('/wechat/auth')).status).toBe(405);
   });
 
@@ -63,7 +63,7 @@ describe('messageCallback behind other parsers', () => {
     });
     app.all('/cb/:appid', messageCallback(makePlatform()));
     const push = wechat.encrypted(textMessage('untouched'));
-    const res = await request(app).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
+    const res = await request(app).post(push.url('/cb/wx000000000000000a')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: untouched');
   });
 
@@ -72,7 +72,7 @@ describe('messageCallback behind other parsers', () => {
     app.use(express.raw({ type: '*/*' }));
     app.all('/cb/:appid', messageCallback(makePlatform()));
     const push = wechat.encrypted(textMessage('raw bytes'));
-    const res = await request(app).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
+    const res = await request(app).post(push.url('/cb/wx000000000000000a')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: raw bytes');
   });
 });

@@ -4,8 +4,9 @@
  * throws (a body already parsed into an object) go to Fastify's error handler.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthServer, CallbackRequest, CallbackResponse } from '@wxopen/core';
-import { isBodyStream, pickBody } from '@wxopen/core';
+import type { AuthServer } from '@wxopen/core';
+import type { CallbackRequest, CallbackResponse } from '@wxopen/core/adapter';
+import { isBodyStream, pickBody } from '@wxopen/core/adapter';
 
 /** A route handler for Fastify's `route`, `post`, `all`, … */
 export type WxOpenRouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;

@@ -30,7 +30,7 @@ describe('fastify plugin scope', () => {
     app = Fastify();
     await app.register(wxopen, { platform: makePlatform(), prefix: '/wechat' });
     const push = wechat.encrypted(textMessage('labelled json'));
-    const res = await request((await ready(app)).server).post(push.url('/wechat/callback/wx_a')).set('content-type', 'application/json').send(push.body);
+    const res = await request((await ready(app)).server).post(push.url('/wechat/callback/wx000000000000000a')).set('content-type', 'application/json').send(push.body);
     expect(res.status).toBe(200);
     expect(replyText(res.text)).toBe('echo: labelled json');
   });
@@ -49,7 +49,7 @@ describe('fastify plugin scope', () => {
     await app.register(wxopen, { platform: makePlatform(), prefix: '/wechat' });
     const push = wechat.encrypted(textMessage('zipped'));
     const res = await request((await ready(app)).server)
-      .post(push.url('/wechat/callback/wx_a'))
+      .post(push.url('/wechat/callback/wx000000000000000a'))
       .set('content-type', 'text/xml')
       .set('content-encoding', 'gzip')
       .send(gzipSync(push.body));
@@ -71,7 +71,7 @@ describe('fastify bare handlers', () => {
     app.addContentTypeParser('text/xml', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     app.post('/cb/:appid', fastifyMessageHandler(makePlatform()));
     const push = wechat.encrypted(textMessage('buffered'));
-    const res = await request((await ready(app)).server).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
+    const res = await request((await ready(app)).server).post(push.url('/cb/wx000000000000000a')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: buffered');
   });
 });

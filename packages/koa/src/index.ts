@@ -4,8 +4,9 @@
  * parser) are thrown on to Koa.
  */
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
-import type { AuthServer, CallbackRequest, CallbackResponse } from '@wxopen/core';
-import { pickBody } from '@wxopen/core';
+import type { AuthServer } from '@wxopen/core';
+import type { CallbackRequest, CallbackResponse } from '@wxopen/core/adapter';
+import { pickBody } from '@wxopen/core/adapter';
 
 type Endpoint = (request: CallbackRequest) => Promise<CallbackResponse>;
 

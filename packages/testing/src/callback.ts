@@ -1,6 +1,6 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import type { XmlInput, XmlRecord } from '@wxopen/core';
-import { MessageCipher, buildXml, parseXml, safeEqual, sign } from '@wxopen/core';
+import { randomBytes } from 'node:crypto';
+import type { PushFormat, XmlInput, XmlRecord } from '@wxopen/core';
+import { MessageEnvelope, buildXml, parseXml } from '@wxopen/core';
 
 /** The platform secrets WeChat shares with a third-party platform. */
 export interface PlatformSecrets {
@@ -17,9 +17,11 @@ export interface PushOptions {
   readonly openid?: string;
   /** Fixed 16-byte random prefix, for reproducible ciphertexts. */
   readonly random?: Uint8Array;
+  /** `'json'` for a mini program in JSON mode: JSON envelope and JSON message (default `'xml'`). */
+  readonly format?: PushFormat;
 }
 
-/** A push as WeChat would send it: the query string parameters and the raw XML body. */
+/** A push as WeChat would send it: the query string parameters and the raw body. */
 export interface Push {
   readonly query: Readonly<Record<string, string>>;
   readonly body: string;
@@ -29,27 +31,39 @@ export interface Push {
 
 /** An opened reply. */
 export interface OpenedReply {
-  /** The reply XML as the platform wrote it (decrypted when it was encrypted). */
+  /** The reply as the platform wrote it (decrypted when it was encrypted): XML, or JSON for JSON pushes. */
   readonly xml: string;
   readonly record: XmlRecord;
   readonly encrypted: boolean;
 }
 
-function withUrl(query: Record<string, string>, body: string): Push {
+function withUrl(query: Readonly<Record<string, string>>, body: string): Push {
   return { query, body, url: (path: string) => `${path}?${new URLSearchParams(query).toString()}` };
 }
 
+/** A message as JSON, numbers as numbers (WeChat writes `CreateTime` and `MsgId` as JSON numbers). */
+function toJson(message: XmlInput): string {
+  return JSON.stringify(message, (key, value: unknown) =>
+    (key === 'MsgId' || key === 'MsgID') && typeof value === 'string' && /^\d+$/.test(value) ? `__num__${value}` : value,
+  ).replace(/"__num__(\d+)"/g, '$1');
+}
+
 /**
- * Plays WeChat's side of the callback protocol for tests and the CLI: builds signed and encrypted pushes, and
- * opens and verifies the platform's replies.
+ * Plays WeChat's side of the callback protocol for tests and the CLI, with the core's `MessageEnvelope`: builds
+ * signed and encrypted pushes (XML or JSON), and opens and verifies the platform's replies.
  */
 export class WechatSimulator {
   readonly #secrets: PlatformSecrets;
-  readonly #cipher: MessageCipher;
+  readonly #envelope: MessageEnvelope;
 
   constructor(secrets: PlatformSecrets) {
     this.#secrets = secrets;
-    this.#cipher = new MessageCipher(secrets.encodingAESKey, secrets.appId);
+    this.#envelope = new MessageEnvelope(secrets, { maxClockSkewSeconds: 0 });
+  }
+
+  /** The envelope this simulator seals with (WeChat's side). */
+  get envelope(): MessageEnvelope {
+    return this.#envelope;
   }
 
   /** Makes a fresh set of valid demo secrets (a random appid, Token and EncodingAESKey). */
@@ -62,23 +76,16 @@ export class WechatSimulator {
     };
   }
 
+  #text(message: string | XmlInput, format: PushFormat | undefined): string {
+    if (typeof message === 'string') return message;
+    return format === 'json' ? toJson(message) : buildXml(message);
+  }
+
   /** An encrypted push (security mode), `root` being the envelope's first element (`ToUserName` or `AppId`). */
   encrypted(message: string | XmlInput, options: PushOptions = {}, root: 'ToUserName' | 'AppId' = 'ToUserName'): Push {
-    const xml = typeof message === 'string' ? message : buildXml(message);
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const nonce = options.nonce ?? String(randomInt(1e9));
-    const encrypt = this.#cipher.encrypt(xml, options.random);
-    const recipient = root === 'AppId' ? this.#secrets.appId : 'gh_0000000000';
-    const body = buildXml({ [root]: recipient, Encrypt: encrypt });
-    const query: Record<string, string> = {
-      signature: sign([this.#secrets.token, timestamp, nonce]),
-      timestamp,
-      nonce,
-      encrypt_type: 'aes',
-      msg_signature: sign([this.#secrets.token, timestamp, nonce, encrypt]),
-    };
-    if (options.openid !== undefined) query['openid'] = options.openid;
-    return withUrl(query, body);
+    const value = root === 'AppId' ? this.#secrets.appId : 'gh_0000000000';
+    const push = this.#envelope.push(this.#text(message, options.format), { ...options, addressee: { name: root, value } });
+    return withUrl(push.query, push.body);
   }
 
   /** An encrypted component push to the authorization-event URL (envelope root `AppId`). */
@@ -88,34 +95,20 @@ export class WechatSimulator {
 
   /** A plain (unencrypted) push signed with `signature` only. */
   plain(message: string | XmlInput, options: PushOptions = {}): Push {
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const nonce = options.nonce ?? String(randomInt(1e9));
-    const query: Record<string, string> = { signature: sign([this.#secrets.token, timestamp, nonce]), timestamp, nonce };
-    if (options.openid !== undefined) query['openid'] = options.openid;
-    return withUrl(query, typeof message === 'string' ? message : buildXml(message));
+    const push = this.#envelope.push(this.#text(message, options.format), { ...options, encrypted: false });
+    return withUrl(push.query, push.body);
   }
 
   /** The query of a GET URL verification. */
   echo(echostr: string, options: PushOptions = {}): Push {
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const nonce = options.nonce ?? String(randomInt(1e9));
-    return withUrl({ signature: sign([this.#secrets.token, timestamp, nonce]), timestamp, nonce, echostr }, '');
+    return withUrl(this.#envelope.urlVerification(echostr, options), '');
   }
 
   /** Opens a reply body: checks `MsgSignature` and decrypts when encrypted. Throws when the reply is invalid. */
   openReply(body: string): OpenedReply {
-    const envelope = parseXml(body);
-    const encrypt = envelope['Encrypt'];
-    if (typeof encrypt !== 'string') return { xml: body, record: envelope, encrypted: false };
-    const { TimeStamp, Nonce, MsgSignature } = envelope;
-    if (typeof TimeStamp !== 'string' || typeof Nonce !== 'string' || typeof MsgSignature !== 'string') {
-      throw new Error('reply envelope lacks TimeStamp, Nonce or MsgSignature');
-    }
-    if (!safeEqual(MsgSignature, sign([this.#secrets.token, TimeStamp, Nonce, encrypt]))) {
-      throw new Error('reply MsgSignature does not verify');
-    }
-    const xml = this.#cipher.decrypt(encrypt).message.toString('utf8');
-    return { xml, record: parseXml(xml), encrypted: true };
+    const { plaintext, encrypted } = this.#envelope.openReply(body);
+    const record = plaintext.trimStart().startsWith('{') ? (JSON.parse(plaintext) as XmlRecord) : parseXml(plaintext);
+    return { xml: plaintext, record, encrypted };
   }
 }
 

@@ -1,21 +1,21 @@
 /**
- * The credential chain of one third-party platform (component):
- * verify ticket → component_access_token → pre_auth_code → authorization URL, and
- * authorization code → api_query_auth → authorizer access token + refresh token.
+ * The credential chain of one third-party platform (component), composed of its parts:
+ * - `ComponentToken`: verify ticket → component_access_token;
+ * - `AuthorizerTokens`: authorization codes, refresh tokens, access tokens and original ids of the authorizers;
+ * - `AuthorizationOutbox`: codes pushed by WeChat, exchanged durably in the background;
+ * - the push effects (`PushEffects`): what a component push does to the chain before it is acknowledged.
  *
- * Everything lives in the `Store`; in-process state only coalesces concurrent callers.
+ * Everything lives in the `Store`; in-process state only coalesces concurrent callers. Built once and shared:
+ * `new AuthServer({ …, appSecret })` builds one, or build it yourself and pass it as `credentials`.
  */
-import { WechatApiError, WxOpenError, optionError } from '../errors';
+import { WechatApiError, WxOpenError } from '../errors';
 import { Client } from '../api/client';
-import type { TokenSource } from '../api/client';
 import {
   COMPONENT_API,
   clearComponentQuota,
   createPreAuthCode,
-  getAuthorizerInfo,
   getAuthorizerList,
   getAuthorizerOption,
-  queryAuth as queryAuthApi,
   setAuthorizerOption,
 } from '../api/component';
 import type {
@@ -25,19 +25,26 @@ import type {
   AuthorizerOption,
   AuthorizerOptionName,
 } from '../api/component';
-import { ErrCodeRefreshTokenInvalid, ErrCodeSystemBusy, TICKET_ERRCODES } from '../api/errcode';
-import { callHook } from '../api/hooks';
+import { ErrCodeSystemBusy } from '../api/errcode';
 import type { ApiHooks } from '../api/hooks';
 import { ApiTransport } from '../api/transport';
-import type { ApiResponse, FetchLike } from '../api/transport';
+import type { ApiTransportOptions, FetchLike } from '../api/transport';
+import type { PushEffects, QueuedAuthorization } from '../messages/info';
 import { StoreLock } from '../store/lock';
 import type { Lock, Store } from '../store/types';
+import { count, duration, optionsObject, requiredString } from '../util/check';
 import { authorizationPageUrl, checkAuthorizationUrlOptions } from './auth-url';
 import type { AuthorizationUrlOptions } from './auth-url';
+import { AuthorizerTokens } from './authorizer-tokens';
+import type { AccessTokenServer } from './authorizer-tokens';
+import { ComponentToken } from './component-token';
 import { credentialKeys } from './keys';
 import type { CredentialKeys } from './keys';
+import { AuthorizationOutbox } from './outbox';
+import type { PendingAuthorization } from './outbox';
 import { TokenCache } from './token-cache';
-import type { CachedToken } from './token-cache';
+
+export type { AccessTokenServer } from './authorizer-tokens';
 
 export interface ComponentCredentialsOptions {
   /** The component (third-party platform) appid. */
@@ -48,37 +55,41 @@ export interface ComponentCredentialsOptions {
   readonly store: Store;
   /** Lock across processes (default: a `StoreLock` on `store`). */
   readonly lock?: Lock;
-  /** API base URL (default `https://api.weixin.qq.com`). Ignored when `transport` is given. */
-  readonly apiBase?: string;
-  /** `fetch` implementation (default the global `fetch`). Ignored when `transport` is given. */
-  readonly fetch?: FetchLike;
-  /** Per-request timeout in ms (default 5000). Ignored when `transport` is given. */
-  readonly timeoutMs?: number;
-  /** Retries of a `-1` system-busy answer (default 2). Ignored when `transport` is given. */
-  readonly busyRetries?: number;
-  /** First busy-retry delay in ms, doubled each time (default 200). Ignored when `transport` is given. */
-  readonly busyBackoffMs?: number;
-  /** A ready transport to share (its own hooks then apply to 45009). */
-  readonly transport?: ApiTransport;
+  /** The WeChat API: a transport to share, or the options of a new one (base URL, `fetch`, timeouts, caps). */
+  readonly api?: ApiTransport | ApiTransportOptions;
   /** Quota, ticket, refresh-token and background-error hooks. */
   readonly hooks?: ApiHooks;
   /**
-   * Proactive refresh: fetch a new component token this many ms before the cached one expires (default off).
-   * Only the process that wins the lock fetches; the timer never keeps the process alive; `close()` stops it.
+   * Proactive refresh: fetch a new component token this many ms before the cached one expires (default off; at
+   * most 1 hour, half the 2-hour life of a token). Only the process that wins the lock fetches; the timer never
+   * keeps the process alive; `close()` stops it.
    */
   readonly refreshBeforeMs?: number;
   /** Lifetime of a refresh lock in ms; longer than the slowest fetch (default 30 000). */
   readonly lockTtlMs?: number;
   /** How long a caller waits for another process's refresh, in ms (default 30 000), then `ERR_LOCK_TIMEOUT`. */
   readonly lockWaitMs?: number;
+  /** How often each process looks for queued authorization codes to exchange, in ms (default 5 000). */
+  readonly outboxScanMs?: number;
+  /**
+   * Called when a queued authorization code finally fails (`ERR_AUTH_CODE`), and once when one starts failing.
+   * Default: one `console.warn` line. `AuthServer` routes it to its error hook.
+   */
+  readonly onOutboxError?: (error: WxOpenError, authorizerAppId: string) => void;
   /** Clock for token expiry (default `Date.now`). Give the store the same clock in tests. */
   readonly now?: () => number;
-}
-
-/** The access-token server of one authorizer: a `TokenSource` for `Client`. */
-export interface AccessTokenServer extends TokenSource {
-  readonly appId: string;
-  readonly param: 'access_token';
+  /** @deprecated use `api: { apiBase }` */
+  readonly apiBase?: string;
+  /** @deprecated use `api: { fetch }` */
+  readonly fetch?: FetchLike;
+  /** @deprecated use `api: { timeoutMs }` */
+  readonly timeoutMs?: number;
+  /** @deprecated use `api: { busyRetries }` */
+  readonly busyRetries?: number;
+  /** @deprecated use `api: { busyBackoffMs }` */
+  readonly busyBackoffMs?: number;
+  /** @deprecated use `api` */
+  readonly transport?: ApiTransport;
 }
 
 export interface ExchangeOptions {
@@ -88,143 +99,152 @@ export interface ExchangeOptions {
   readonly backoffMs?: number;
 }
 
-/** Delay between proactive checks when nothing is cached or a check failed. */
-const PROACTIVE_RETRY_MS = 60_000;
-/** Delay before re-reading after another process held the refresh lock. */
-const PROACTIVE_LOCK_BUSY_MS = 5_000;
-/** Shortest delay between proactive checks. */
-const PROACTIVE_MIN_MS = 1_000;
+/** The longest `refreshBeforeMs`: half the cached life of a 2-hour token. */
+const MAX_REFRESH_BEFORE_MS = 3_600_000;
 
-const TRANSIENT_CODES: ReadonlySet<string> = new Set([
-  'ERR_API_TIMEOUT',
-  'ERR_API_NETWORK',
-  'ERR_API_HTTP',
-  'ERR_LOCK_TIMEOUT',
-]);
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function requiredString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw optionError(name, 'must be a non-empty string');
-  return value;
-}
-
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) throw optionError(name, 'must be a positive integer (ms)');
-  return value;
-}
-
-/** A token and its lifetime from a WeChat response, or `ERR_API_RESPONSE` naming the missing field. */
-function tokenFrom(body: ApiResponse, tokenField: string, api: string): { token: string; expiresIn: number } {
-  const token = body[tokenField];
-  const expiresIn = Number(body['expires_in']);
-  if (typeof token !== 'string' || token === '') {
-    throw new WxOpenError('ERR_API_RESPONSE', { detail: `${api} lacks ${tokenField}` });
-  }
-  if (!Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw new WxOpenError('ERR_API_RESPONSE', { detail: `${api} lacks a valid expires_in` });
-  }
-  return { token, expiresIn };
-}
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['ERR_API_TIMEOUT', 'ERR_API_NETWORK', 'ERR_API_HTTP', 'ERR_LOCK_TIMEOUT', 'ERR_STORE']);
 
 function isTransient(error: unknown): boolean {
   if (error instanceof WechatApiError) return error.errcode === ErrCodeSystemBusy;
   return error instanceof WxOpenError && TRANSIENT_CODES.has(error.code);
 }
 
-/** Verify ticket, component token, pre-auth codes, authorization and authorizer tokens of one component. */
-export class ComponentCredentials {
+/** The transport described by the options (the deprecated flat names included), made once. */
+function transportOf(options: ComponentCredentialsOptions, hooks: ApiHooks): ApiTransport {
+  const api = options.api ?? options.transport;
+  if (api instanceof ApiTransport) return api;
+  return new ApiTransport({
+    apiBase: options.apiBase,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    busyRetries: options.busyRetries,
+    busyBackoffMs: options.busyBackoffMs,
+    hooks,
+    ...optionsObject('api', api),
+  });
+}
+
+function checkStore(store: unknown): Store {
+  const s = store as Partial<Store> | undefined;
+  if (!s || typeof s.get !== 'function' || typeof s.setIfAbsent !== 'function' || typeof s.compareAndSet !== 'function') {
+    throw new TypeError('wxopen: option `store` must implement the Store interface (for example new MemoryStore())');
+  }
+  return store as Store;
+}
+
+/** Verify ticket, component token, authorization and authorizer tokens of one component. */
+export class ComponentCredentials implements PushEffects {
   /** The component appid. */
   readonly appId: string;
   /** The store keys and lock names of this component. */
   readonly keys: CredentialKeys;
-  readonly #appSecret: string;
-  readonly #store: Store;
-  readonly #transport: ApiTransport;
-  readonly #hooks: ApiHooks;
-  readonly #cache: TokenCache;
-  readonly #now: () => number;
-  readonly #refreshBeforeMs: number | undefined;
+  /** The store everything lives in. */
+  readonly store: Store;
+  /** The WeChat API transport (shared by every client of this component). */
+  readonly transport: ApiTransport;
+  readonly #component: ComponentToken;
+  readonly #authorizers: AuthorizerTokens;
+  readonly #outbox: AuthorizationOutbox;
   readonly #client: Client;
-  #timer: NodeJS.Timeout | undefined;
-  /** A proactive check is running; another was asked for meanwhile. */
-  #checking = false;
-  #recheck = false;
-  #closed = false;
 
   constructor(options: ComponentCredentialsOptions) {
-    if (typeof options !== 'object' || options === null) throw optionError('options', 'must be an object');
-    this.appId = requiredString('appId', options.appId);
-    this.#appSecret = requiredString('appSecret', options.appSecret);
-    const store = options.store;
-    if (!store || typeof store.get !== 'function' || typeof store.setIfAbsent !== 'function') {
-      throw optionError('store', 'must implement the Store interface (for example new MemoryStore())');
-    }
-    this.#store = store;
+    if (typeof options !== 'object' || options === null) throw new TypeError('wxopen: ComponentCredentials needs an options object');
+    this.appId = requiredString('appId', options.appId, 'the third-party platform appid (第三方平台 appid)');
+    const appSecret = requiredString('appSecret', options.appSecret, 'the third-party platform AppSecret');
+    this.store = checkStore(options.store);
     this.keys = credentialKeys(this.appId);
-    this.#hooks = Object.freeze({ ...options.hooks });
-    this.#now = options.now ?? Date.now;
-    this.#transport =
-      options.transport ??
-      new ApiTransport({
-        apiBase: options.apiBase,
-        fetch: options.fetch,
-        timeoutMs: options.timeoutMs,
-        busyRetries: options.busyRetries,
-        busyBackoffMs: options.busyBackoffMs,
-        hooks: this.#hooks,
-      });
-    this.#cache = new TokenCache({
-      store,
-      lock: options.lock ?? new StoreLock(store, { prefix: '' }),
-      lockTtlMs: positiveInteger('lockTtlMs', options.lockTtlMs, 30_000),
-      lockWaitMs: positiveInteger('lockWaitMs', options.lockWaitMs, 30_000),
-      now: this.#now,
+    const hooks = Object.freeze({ ...options.hooks });
+    const now = options.now ?? Date.now;
+    this.transport = transportOf(options, hooks);
+    const lock = options.lock ?? new StoreLock(this.store, { prefix: '' });
+    const cache = new TokenCache({
+      store: this.store,
+      lock,
+      lockTtlMs: count('lockTtlMs', options.lockTtlMs, 30_000, { min: 1 }),
+      lockWaitMs: count('lockWaitMs', options.lockWaitMs, 30_000),
+      now,
     });
-    this.#refreshBeforeMs =
-      options.refreshBeforeMs === undefined ? undefined : positiveInteger('refreshBeforeMs', options.refreshBeforeMs, 0);
-    this.#client = new Client(this.#transport, {
+    const refreshBeforeMs =
+      options.refreshBeforeMs === undefined ? undefined : duration('refreshBeforeMs', options.refreshBeforeMs, 0, { min: 1, max: MAX_REFRESH_BEFORE_MS });
+    this.#component = new ComponentToken({
+      appId: this.appId,
+      appSecret,
+      store: this.store,
+      transport: this.transport,
+      cache,
+      keys: this.keys,
+      hooks,
+      refreshBeforeMs,
+      now,
+      onTicket: () => this.#outbox.kick(),
+    });
+    this.#client = new Client(this.transport, {
       param: 'component_access_token',
       token: () => this.componentToken(),
       refreshToken: (failed) => this.refreshComponentToken(failed),
     });
-    if (this.#refreshBeforeMs !== undefined) this.#schedule(0);
+    this.#authorizers = new AuthorizerTokens({
+      componentAppId: this.appId,
+      store: this.store,
+      cache,
+      keys: this.keys,
+      hooks,
+      client: this.#client,
+      now,
+    });
+    const onOutboxError =
+      options.onOutboxError ?? ((error: WxOpenError) => console.warn(`[wxopen] authorization outbox: ${error.code} ${error.message}`));
+    this.#outbox = new AuthorizationOutbox({
+      store: this.store,
+      lock,
+      keys: this.keys,
+      exchange: (code) => this.#authorizers.queryAuth(code),
+      settle: (appId) => this.#settle(appId),
+      onExchanged: (appId) => void this.#authorizers.authorizerInfo(appId).catch(() => undefined),
+      onError: onOutboxError,
+      scanMs: duration('outboxScanMs', options.outboxScanMs, 5_000, { min: 10 }),
+      now,
+    });
+    this.#outbox.start();
   }
 
-  // ── verify ticket ────────────────────────────────────────────────────────────────────────────────────
+  // ── push effects ─────────────────────────────────────────────────────────────────────────────────────
 
   /** Keeps a pushed `component_verify_ticket` as the latest, and the former latest as previous (both durable). */
-  async saveVerifyTicket(ticket: string): Promise<void> {
-    requiredString('ticket', ticket);
-    const current = await this.#store.get(this.keys.ticket);
-    if (current === ticket) return;
-    if (current !== undefined) await this.#store.set(this.keys.previousTicket, current);
-    await this.#store.set(this.keys.ticket, ticket);
-    if (this.#refreshBeforeMs !== undefined && !this.#closed) this.#schedule(0);
+  async keepVerifyTicket(ticket: string): Promise<void> {
+    return this.#component.saveVerifyTicket(requiredString('ticket', ticket));
+  }
+
+  /** Queues an authorization code for its exchange, durably; it is exchanged in the background. */
+  queueAuthorization(authorization: QueuedAuthorization): Promise<void> {
+    return this.#outbox.add(authorization);
+  }
+
+  /** Drops everything stored for an authorizer (after an `unauthorized` push). */
+  forgetAuthorizer(authorizerAppId: string): Promise<void> {
+    return this.#authorizers.forget(authorizerAppId);
+  }
+
+  // ── verify ticket and component token ────────────────────────────────────────────────────────────────
+
+  /** Same as `keepVerifyTicket`. */
+  saveVerifyTicket(ticket: string): Promise<void> {
+    return this.keepVerifyTicket(ticket);
   }
 
   /** The latest verify ticket, if one was ever received. */
   verifyTicket(): Promise<string | undefined> {
-    return this.#store.get(this.keys.ticket);
+    return this.#component.verifyTicket();
   }
 
   /** `api_start_push_ticket`: asks WeChat to (re)start pushing the verify ticket every 10 minutes. */
-  async startPushTicket(): Promise<void> {
-    await this.#transport.request({
-      method: 'POST',
-      path: COMPONENT_API.startPushTicket,
-      body: { component_appid: this.appId, component_secret: this.#appSecret },
-    });
+  startPushTicket(): Promise<void> {
+    return this.#component.startPushTicket();
   }
 
-  // ── component token ──────────────────────────────────────────────────────────────────────────────────
-
   /** The component access token: the stored one, else fetched once (whatever the number of callers). */
-  async componentToken(): Promise<string> {
-    const cached = await this.#cache.read(this.keys.componentToken);
-    if (cached) return cached.token;
-    return this.#refreshComponent('obtain', () => true);
+  componentToken(): Promise<string> {
+    return this.#component.token();
   }
 
   /**
@@ -232,101 +252,7 @@ export class ComponentCredentials {
    * without fetching when it already differs; without it, a fetch is forced.
    */
   refreshComponentToken(failedToken?: string): Promise<string> {
-    if (failedToken === undefined) return this.#refreshComponent('force', () => false);
-    return this.#refreshComponent(`replace:${failedToken}`, (cached) => cached.token !== failedToken);
-  }
-
-  #refreshComponent(flight: string, accept: (cached: CachedToken) => boolean, lockWaitMs?: number): Promise<string> {
-    return this.#cache.refresh({
-      key: this.keys.componentToken,
-      lockName: this.keys.componentTokenLock,
-      flightKey: `component:${flight}`,
-      accept,
-      fetch: () => this.#fetchComponentToken(),
-      lockWaitMs,
-    });
-  }
-
-  async #fetchComponentToken(): Promise<{ token: string; expiresIn: number }> {
-    const [ticket, previous] = await Promise.all([
-      this.#store.get(this.keys.ticket),
-      this.#store.get(this.keys.previousTicket),
-    ]);
-    if (ticket === undefined) throw new WxOpenError('ERR_NO_TICKET');
-    try {
-      return await this.#requestComponentToken(ticket);
-    } catch (error) {
-      if (!(error instanceof WechatApiError) || !TICKET_ERRCODES.has(error.errcode)) throw error;
-      if (previous === undefined || previous === ticket) {
-        callHook(this.#hooks.onInvalidTicket, error);
-        throw error;
-      }
-      try {
-        return await this.#requestComponentToken(previous);
-      } catch (fallbackError) {
-        if (fallbackError instanceof WechatApiError && TICKET_ERRCODES.has(fallbackError.errcode)) {
-          callHook(this.#hooks.onInvalidTicket, fallbackError);
-        }
-        throw fallbackError;
-      }
-    }
-  }
-
-  async #requestComponentToken(ticket: string): Promise<{ token: string; expiresIn: number }> {
-    const body = await this.#transport.request({
-      method: 'POST',
-      path: COMPONENT_API.componentToken,
-      body: { component_appid: this.appId, component_appsecret: this.#appSecret, component_verify_ticket: ticket },
-    });
-    return tokenFrom(body, 'component_access_token', COMPONENT_API.componentToken);
-  }
-
-  // ── proactive refresh ────────────────────────────────────────────────────────────────────────────────
-
-  #schedule(delayMs: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#proactiveCheck(), delayMs);
-    this.#timer.unref();
-  }
-
-  /**
-   * One proactive check at a time: a check asked for while one runs (e.g. a ticket arriving) is run right after
-   * it, never beside it, so one failure is reported once and the request is not lost.
-   */
-  async #proactiveCheck(): Promise<void> {
-    const before = this.#refreshBeforeMs;
-    if (before === undefined || this.#closed) return;
-    if (this.#checking) {
-      this.#recheck = true;
-      return;
-    }
-    this.#checking = true;
-    const freshEnough = (cached: CachedToken) => cached.expiresAt - this.#now() > before;
-    let next = PROACTIVE_RETRY_MS;
-    try {
-      const cached = await this.#cache.read(this.keys.componentToken);
-      if ((!cached || !freshEnough(cached)) && (await this.verifyTicket()) !== undefined) {
-        await this.#refreshComponent('proactive', freshEnough, 0);
-      }
-      const now = await this.#cache.read(this.keys.componentToken);
-      if (now) next = Math.max(now.expiresAt - before - this.#now(), PROACTIVE_MIN_MS);
-    } catch (error) {
-      if (error instanceof WxOpenError && error.code === 'ERR_LOCK_TIMEOUT') next = PROACTIVE_LOCK_BUSY_MS;
-      else callHook(this.#hooks.onBackgroundError, error);
-    }
-    this.#checking = false;
-    if (this.#recheck) {
-      this.#recheck = false;
-      next = 0;
-    }
-    if (!this.#closed) this.#schedule(next);
-  }
-
-  /** Stops the proactive refresh timer. The store is not closed (it may be shared). */
-  async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    return this.#component.refresh(failedToken);
   }
 
   // ── clients ──────────────────────────────────────────────────────────────────────────────────────────
@@ -338,7 +264,7 @@ export class ComponentCredentials {
 
   /** A `Client` carrying the access token of `authorizerAppId` (`?access_token=`). */
   authorizerClient(authorizerAppId: string): Client {
-    return new Client(this.#transport, this.authorizer(authorizerAppId));
+    return new Client(this.transport, this.authorizer(authorizerAppId));
   }
 
   // ── authorization ────────────────────────────────────────────────────────────────────────────────────
@@ -366,162 +292,79 @@ export class ComponentCredentials {
 
   /**
    * `api_query_auth`: exchanges an authorization code (single use), stores the authorizer's refresh token
-   * (durable) and access token (with the safety margin), and returns the authorization info.
+   * (durable) and access token (with the safety margin), and returns the authorization info. Codes pushed by
+   * WeChat are exchanged by the outbox; call this for codes from your own authorization page's redirect.
    */
   async queryAuth(authorizationCode: string): Promise<AuthorizerAuthorizationInfo> {
-    requiredString('authorizationCode', authorizationCode);
-    const body = await queryAuthApi(this.#client, this.appId, authorizationCode);
-    const info = body.authorization_info as AuthorizerAuthorizationInfo | undefined;
-    if (!info || typeof info.authorizer_appid !== 'string' || info.authorizer_appid === '') {
-      throw new WxOpenError('ERR_API_RESPONSE', { detail: `${COMPONENT_API.queryAuth} lacks authorization_info.authorizer_appid` });
-    }
-    const appId = info.authorizer_appid;
-    await this.#saveRefreshToken(appId, info.authorizer_refresh_token);
-    if (typeof info.authorizer_access_token === 'string' && info.authorizer_access_token !== '') {
-      const expiresIn = Number(info.expires_in);
-      if (Number.isFinite(expiresIn) && expiresIn > 0) {
-        await this.#cache.write(this.keys.authorizerAccessToken(appId), info.authorizer_access_token, expiresIn);
-      }
-    }
-    return info;
+    return this.#authorizers.queryAuth(requiredString('authorizationCode', authorizationCode));
   }
 
-  /**
-   * `queryAuth` for background use after an `authorized` / `updateauthorized` event: transient failures
-   * (timeout, network, HTTP status, system busy, lock timeout) are retried with exponential backoff.
-   */
+  /** `queryAuth` with retries of transient failures (timeout, network, HTTP status, busy, lock, store). */
   async exchangeAuthorizationCode(authorizationCode: string, options: ExchangeOptions = {}): Promise<AuthorizerAuthorizationInfo> {
-    const retries = options.retries ?? 3;
-    const backoffMs = options.backoffMs ?? 1000;
-    if (!Number.isInteger(retries) || retries < 0) throw optionError('retries', 'must be a non-negative integer');
-    if (!Number.isInteger(backoffMs) || backoffMs < 0) throw optionError('backoffMs', 'must be a non-negative integer (ms)');
+    const retries = count('retries', options.retries, 3);
+    const backoffMs = count('backoffMs', options.backoffMs, 1000);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.queryAuth(authorizationCode);
       } catch (error) {
         if (attempt >= retries || !isTransient(error)) throw error;
-        await sleep(backoffMs * 2 ** attempt);
+        await new Promise<void>((resolve) => setTimeout(resolve, backoffMs * 2 ** attempt));
       }
     }
   }
 
-  /** Drops everything stored for an authorizer (after an `unauthorized` event). */
-  async forgetAuthorizer(authorizerAppId: string): Promise<void> {
-    await this.#store.delete(this.keys.authorizerRefreshToken(authorizerAppId));
-    await this.#store.delete(this.keys.authorizerAccessToken(authorizerAppId));
+  /** Authorization codes pushed by WeChat and not exchanged yet (without the codes). */
+  pendingAuthorizations(): Promise<PendingAuthorization[]> {
+    return this.#outbox.pending();
   }
 
-  /** The stored refresh token of an authorizer, if any. */
-  authorizerRefreshToken(authorizerAppId: string): Promise<string | undefined> {
-    return this.#store.get(this.keys.authorizerRefreshToken(authorizerAppId));
+  /** Whether WeChat gave the authorizer's refresh token without a code; `false` when it does not know the account. */
+  async #settle(appId: string): Promise<boolean> {
+    try {
+      const info = await this.#authorizers.authorizerInfo(appId);
+      const refreshToken = info.authorization_info?.authorizer_refresh_token;
+      return typeof refreshToken === 'string' && refreshToken !== '';
+    } catch (error) {
+      if (error instanceof WechatApiError && error.errcode !== ErrCodeSystemBusy) return false;
+      throw error;
+    }
   }
 
-  async #saveRefreshToken(authorizerAppId: string, refreshToken: unknown): Promise<void> {
-    if (typeof refreshToken !== 'string' || refreshToken === '') return;
-    await this.#store.set(this.keys.authorizerRefreshToken(authorizerAppId), refreshToken);
-  }
-
-  // ── authorizer tokens ────────────────────────────────────────────────────────────────────────────────
+  // ── authorizers ──────────────────────────────────────────────────────────────────────────────────────
 
   /** The `AccessTokenServer` of one authorizer (a `TokenSource` with `param: 'access_token'`). */
   authorizer(authorizerAppId: string): AccessTokenServer {
-    requiredString('authorizerAppId', authorizerAppId);
-    return Object.freeze({
-      appId: authorizerAppId,
-      param: 'access_token' as const,
-      token: () => this.authorizerToken(authorizerAppId),
-      refreshToken: (failed: string) => this.refreshAuthorizerToken(authorizerAppId, failed),
-    });
+    return this.#authorizers.server(requiredString('authorizerAppId', authorizerAppId));
   }
 
   /** The access token of an authorizer: the stored one, else fetched once with its refresh token. */
   async authorizerToken(authorizerAppId: string): Promise<string> {
-    requiredString('authorizerAppId', authorizerAppId);
-    const cached = await this.#cache.read(this.keys.authorizerAccessToken(authorizerAppId));
-    if (cached) return cached.token;
-    return this.#refreshAuthorizer(authorizerAppId, 'obtain', () => true);
+    return this.#authorizers.token(requiredString('authorizerAppId', authorizerAppId));
   }
 
   /** As `refreshComponentToken`, for an authorizer's access token. */
   async refreshAuthorizerToken(authorizerAppId: string, failedToken?: string): Promise<string> {
-    requiredString('authorizerAppId', authorizerAppId);
-    if (failedToken === undefined) return this.#refreshAuthorizer(authorizerAppId, 'force', () => false);
-    return this.#refreshAuthorizer(authorizerAppId, `replace:${failedToken}`, (cached) => cached.token !== failedToken);
+    return this.#authorizers.refresh(requiredString('authorizerAppId', authorizerAppId), failedToken);
   }
 
-  #refreshAuthorizer(appId: string, flight: string, accept: (cached: CachedToken) => boolean): Promise<string> {
-    return this.#cache.refresh({
-      key: this.keys.authorizerAccessToken(appId),
-      lockName: this.keys.authorizerTokenLock(appId),
-      flightKey: `authorizer:${appId}:${flight}`,
-      accept,
-      fetch: () => this.#fetchAuthorizerToken(appId),
-    });
+  /** The stored refresh token of an authorizer, if any. */
+  authorizerRefreshToken(authorizerAppId: string): Promise<string | undefined> {
+    return this.#authorizers.refreshToken(authorizerAppId);
   }
 
-  async #fetchAuthorizerToken(appId: string): Promise<{ token: string; expiresIn: number }> {
-    const stored = await this.authorizerRefreshToken(appId);
-    const refreshToken = stored ?? (await this.#recoverRefreshToken(appId, undefined));
-    let body: ApiResponse;
-    try {
-      body = await this.#requestAuthorizerToken(appId, refreshToken);
-    } catch (error) {
-      if (!(error instanceof WechatApiError) || error.errcode !== ErrCodeRefreshTokenInvalid) throw error;
-      const recovered = await this.#recoverRefreshToken(appId, error);
-      if (recovered === refreshToken) {
-        callHook(this.#hooks.onInvalidRefreshToken, appId, error);
-        throw error;
-      }
-      try {
-        body = await this.#requestAuthorizerToken(appId, recovered);
-      } catch (retryError) {
-        if (retryError instanceof WechatApiError && retryError.errcode === ErrCodeRefreshTokenInvalid) {
-          callHook(this.#hooks.onInvalidRefreshToken, appId, retryError);
-        }
-        throw retryError;
-      }
-    }
-    await this.#saveRefreshToken(appId, body['authorizer_refresh_token']);
-    return tokenFrom(body, 'authorizer_access_token', COMPONENT_API.authorizerToken);
+  /** The original id (`gh_…`) of an authorizer, when known. */
+  authorizerUserName(authorizerAppId: string): Promise<string | undefined> {
+    return this.#authorizers.userName(authorizerAppId);
   }
 
-  #requestAuthorizerToken(appId: string, refreshToken: string): Promise<ApiResponse> {
-    return this.#client.postJSON(COMPONENT_API.authorizerToken, {
-      component_appid: this.appId,
-      authorizer_appid: appId,
-      authorizer_refresh_token: refreshToken,
-    });
+  /** The authorizer appid an original id (`gh_…`) belongs to, when known. */
+  authorizerOf(userName: string): Promise<string | undefined> {
+    return this.#authorizers.ownerOf(userName);
   }
 
-  /**
-   * Recovers a lost or refused refresh token with `api_get_authorizer_info` and stores it. When that fails,
-   * fires `onInvalidRefreshToken` and throws `cause` (the 61023) or `ERR_NO_REFRESH_TOKEN`.
-   */
-  async #recoverRefreshToken(appId: string, cause: WechatApiError | undefined): Promise<string> {
-    let recovered: unknown;
-    let lookupError: unknown;
-    try {
-      recovered = (await getAuthorizerInfo(this.#client, this.appId, appId)).authorization_info?.authorizer_refresh_token;
-    } catch (error) {
-      lookupError = error;
-    }
-    if (typeof recovered === 'string' && recovered !== '') {
-      await this.#saveRefreshToken(appId, recovered);
-      return recovered;
-    }
-    if (lookupError !== undefined && isTransient(lookupError)) throw lookupError;
-    const error = cause ?? new WxOpenError('ERR_NO_REFRESH_TOKEN', { detail: `authorizer ${appId}`, cause: lookupError });
-    callHook(this.#hooks.onInvalidRefreshToken, appId, error);
-    throw error;
-  }
-
-  // ── other component APIs ─────────────────────────────────────────────────────────────────────────────
-
-  /** `api_get_authorizer_info`. Also stores the refresh token it carries. */
-  async getAuthorizerInfo(authorizerAppId: string): Promise<AuthorizerInfoResponse> {
-    const info = await getAuthorizerInfo(this.#client, this.appId, authorizerAppId);
-    await this.#saveRefreshToken(authorizerAppId, info.authorization_info?.authorizer_refresh_token);
-    return info;
+  /** `api_get_authorizer_info`. Also stores the refresh token and the original id it carries. */
+  getAuthorizerInfo(authorizerAppId: string): Promise<AuthorizerInfoResponse> {
+    return this.#authorizers.authorizerInfo(authorizerAppId);
   }
 
   /** `api_get_authorizer_list` (`count` ≤ 500, default 500; `offset` default 0). */
@@ -542,5 +385,16 @@ export class ComponentCredentials {
   /** `clear_quota`: resets the component's own API call counters. */
   clearQuota(): Promise<void> {
     return clearComponentQuota(this.#client, this.appId);
+  }
+
+  /** Waits for the background work started so far (outbox exchanges). */
+  idle(): Promise<void> {
+    return this.#outbox.idle();
+  }
+
+  /** Stops the timers (proactive refresh, outbox scan) after the background work. The store is not closed. */
+  async close(): Promise<void> {
+    this.#component.close();
+    await this.#outbox.close();
   }
 }

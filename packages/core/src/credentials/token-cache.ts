@@ -10,6 +10,8 @@ import type { Lock, Store } from '../store/types';
 export interface CachedToken {
   readonly token: string;
   readonly expiresAt: number;
+  /** How long the cached copy was to be used when it was stored, in ms (absent in tokens stored by older versions). */
+  readonly lifetimeMs?: number;
 }
 
 /**
@@ -69,15 +71,16 @@ export class TokenCache {
       return undefined;
     }
     if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const { token, expiresAt } = parsed as { token?: unknown; expiresAt?: unknown };
+    const { token, expiresAt, lifetimeMs } = parsed as { token?: unknown; expiresAt?: unknown; lifetimeMs?: unknown };
     if (typeof token !== 'string' || token === '' || typeof expiresAt !== 'number') return undefined;
-    return expiresAt > this.#options.now() ? { token, expiresAt } : undefined;
+    if (expiresAt <= this.#options.now()) return undefined;
+    return typeof lifetimeMs === 'number' ? { token, expiresAt, lifetimeMs } : { token, expiresAt };
   }
 
   /** Stores `token` for `expires_in` seconds minus the safety margin. */
   async write(key: string, token: string, expiresInSeconds: number): Promise<CachedToken> {
     const ttlMs = cacheTtlMs(expiresInSeconds);
-    const cached = { token, expiresAt: this.#options.now() + ttlMs };
+    const cached = { token, expiresAt: this.#options.now() + ttlMs, lifetimeMs: ttlMs };
     await this.#options.store.set(key, JSON.stringify(cached), ttlMs);
     return cached;
   }

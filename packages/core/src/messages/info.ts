@@ -1,6 +1,8 @@
 /**
- * Component-level pushes to the authorization-event URL (授权事件, `InfoType`, PROTOCOL.md §3.1). They carry
- * no `MsgType`; the reply is always `success`. Every field is a string except `CreateTime`.
+ * Component-level pushes to the authorization-event URL (授权事件, `InfoType`). They carry no `MsgType`; the
+ * reply is always `success`. Every field is a string except `CreateTime`. Each kind is declared once, in
+ * `INFO_KINDS`: its shape and what the platform does with it.
+ * https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html
  */
 import { N, O, optionalRecord, record, S, type SpecOf } from './schema';
 
@@ -196,6 +198,53 @@ export type InfoType = ComponentInfo['InfoType'];
 /** The push whose `InfoType` is `T`. */
 export type InfoOf<T extends InfoType> = Extract<ComponentInfo, { InfoType: T }>;
 
+/**
+ * What the platform itself does with a component push before it is acknowledged: durable work on the credential
+ * chain. Implemented by the credentials; each kind below says which of it applies.
+ */
+export interface PushEffects {
+  /** Keeps a pushed verify ticket (durably, before `success`). */
+  keepVerifyTicket(ticket: string): Promise<void>;
+  /** Queues an authorization code for its exchange (`api_query_auth`), durably, before `success`. */
+  queueAuthorization(authorization: QueuedAuthorization): Promise<void>;
+  /** Forgets an authorizer that withdrew its authorization (its tokens, refresh token and original id). */
+  forgetAuthorizer(authorizerAppId: string): Promise<void>;
+}
+
+/** An authorization code to exchange, from an `authorized`, `updateauthorized` or quick-registration push. */
+export interface QueuedAuthorization {
+  readonly authorizerAppId: string;
+  readonly code: string;
+  /** When the code stops being accepted, in epoch ms. */
+  readonly expiresAt: number;
+  /** The push it came from. */
+  readonly source: InfoType;
+}
+
+/** A kind of component push: its shape, and what the platform does with it (nothing when absent). */
+export interface InfoKind<I extends ComponentInfo> {
+  readonly spec: SpecOf<I>;
+  readonly effect?: (info: I, platform: PushEffects) => Promise<void>;
+}
+
+/** Authorization codes are valid for an hour after the push (the `authorized` push also carries the exact time). */
+const CODE_LIFETIME_SECONDS = 3600;
+
+function expiresAtMs(expiredTime: string, createTime: number): number {
+  const seconds = Number(expiredTime);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : createTime + CODE_LIFETIME_SECONDS) * 1000;
+}
+
+async function queueCode(info: AuthorizedInfo | UpdateAuthorizedInfo, platform: PushEffects): Promise<void> {
+  if (info.AuthorizationCode === '') return;
+  await platform.queueAuthorization({
+    authorizerAppId: info.AuthorizerAppid,
+    code: info.AuthorizationCode,
+    expiresAt: expiresAtMs(info.AuthorizationCodeExpiredTime, info.CreateTime),
+    source: info.InfoType,
+  });
+}
+
 const HEADER = { AppId: S, CreateTime: N, InfoType: S } as const satisfies SpecOf<InfoHeader>;
 const AUTHORIZATION = { ...HEADER, AuthorizerAppid: S, AuthorizationCode: S, AuthorizationCodeExpiredTime: S, PreAuthCode: O };
 const REGISTER_DATA = record({
@@ -209,25 +258,60 @@ const REGISTER_DATA = record({
   idname: O,
 });
 
-export const INFO_SPECS: { readonly [T in InfoType]: SpecOf<InfoOf<T>> } = {
-  component_verify_ticket: { ...HEADER, ComponentVerifyTicket: S },
-  authorized: AUTHORIZATION,
-  updateauthorized: AUTHORIZATION,
-  unauthorized: { ...HEADER, AuthorizerAppid: S },
-  notify_third_fasteregister: { ...HEADER, appid: S, status: S, auth_code: S, msg: S, info: REGISTER_DATA },
-  notify_third_fastregisterbetaapp: { ...HEADER, appid: S, status: S, msg: S, info: record({ unique_id: S, name: S }) },
-  notify_third_fastverifybetaapp: { ...HEADER, appid: S, status: S, msg: S, info: REGISTER_DATA },
-  notify_3rd_wxa_auth: {
-    ...HEADER,
-    appid: S,
-    taskid: S,
-    task_status: S,
-    apply_status: S,
-    message: S,
-    dispatch_info: optionalRecord({ provider: S, contact: S, dispatch_time: S }),
+/** Every component push wxopen knows, one declaration each. */
+export const INFO_KINDS: { readonly [T in InfoType]: InfoKind<InfoOf<T>> } = {
+  component_verify_ticket: {
+    spec: { ...HEADER, ComponentVerifyTicket: S },
+    effect: async (info, platform) => {
+      if (info.ComponentVerifyTicket !== '') await platform.keepVerifyTicket(info.ComponentVerifyTicket);
+    },
   },
-  notify_3rd_wxa_wxverify: { ...HEADER, appid: S, expired: S, message: S },
-  notify_icpfiling_verify_result: { ...HEADER, task_id: S, verify_appid: S, result: S },
-  notify_apply_icpfiling_result: { ...HEADER, authorizer_appid: S, beian_status: S },
-  wxa_nickname_audit: { ...HEADER, ret: S, nickname: S, reason: S },
+  authorized: { spec: AUTHORIZATION, effect: queueCode },
+  updateauthorized: { spec: AUTHORIZATION, effect: queueCode },
+  unauthorized: {
+    spec: { ...HEADER, AuthorizerAppid: S },
+    effect: (info, platform) => platform.forgetAuthorizer(info.AuthorizerAppid),
+  },
+  notify_third_fasteregister: {
+    spec: { ...HEADER, appid: S, status: S, auth_code: S, msg: S, info: REGISTER_DATA },
+    // A successful quick registration hands over an authorization code for the new mini program.
+    effect: async (info, platform) => {
+      if (info.status !== '0' || info.auth_code === '' || info.appid === '') return;
+      await platform.queueAuthorization({
+        authorizerAppId: info.appid,
+        code: info.auth_code,
+        expiresAt: expiresAtMs('', info.CreateTime),
+        source: info.InfoType,
+      });
+    },
+  },
+  notify_third_fastregisterbetaapp: { spec: { ...HEADER, appid: S, status: S, msg: S, info: record({ unique_id: S, name: S }) } },
+  notify_third_fastverifybetaapp: { spec: { ...HEADER, appid: S, status: S, msg: S, info: REGISTER_DATA } },
+  notify_3rd_wxa_auth: {
+    spec: {
+      ...HEADER,
+      appid: S,
+      taskid: S,
+      task_status: S,
+      apply_status: S,
+      message: S,
+      dispatch_info: optionalRecord({ provider: S, contact: S, dispatch_time: S }),
+    },
+  },
+  notify_3rd_wxa_wxverify: { spec: { ...HEADER, appid: S, expired: S, message: S } },
+  notify_icpfiling_verify_result: { spec: { ...HEADER, task_id: S, verify_appid: S, result: S } },
+  notify_apply_icpfiling_result: { spec: { ...HEADER, authorizer_appid: S, beian_status: S } },
+  wxa_nickname_audit: { spec: { ...HEADER, ret: S, nickname: S, reason: S } },
 };
+
+/** The shape of every component push (from `INFO_KINDS`). */
+export const INFO_SPECS = Object.fromEntries(Object.entries(INFO_KINDS).map(([type, kind]) => [type, kind.spec])) as {
+  readonly [T in InfoType]: SpecOf<InfoOf<T>>;
+};
+
+/** The platform's effect of a push, if its kind has one. */
+export function infoEffect(info: ComponentInfo): ((platform: PushEffects) => Promise<void>) | undefined {
+  const kind = INFO_KINDS[info.InfoType] as InfoKind<ComponentInfo> | undefined;
+  const effect = kind?.effect;
+  return effect === undefined ? undefined : (platform) => effect(info, platform);
+}

@@ -1,15 +1,14 @@
 /**
- * Passive replies. CONTRACT (owned by the replies work; exported names are stable):
- * - `Reply`: discriminated union on `type` (text, image, voice, video, music, news,
- *   transfer_customer_service).
+ * Passive replies (被动回复用户消息):
+ * - `Reply`: discriminated union on `type` (text, image, voice, video, music, news, transfer_customer_service).
  * - `reply`: typed builders (`reply.text('hi')`, `reply.news([...])`, …) that validate their input and throw
  *   a `TypeError` naming the problem.
  * - `HandlerResult = Reply | string | undefined | void`: a string means a text reply; nothing means `success`.
- * - `renderReply(result, inbound, createTime)`: the plain reply XML with the header swapped
- *   (ToUserName = inbound.FromUserName, FromUserName = inbound.ToUserName), or `undefined` for `success`.
- *   Enforces the article-count rule (1 article when replying to a user message, ≤ 8 otherwise).
- *
- * The XML follows the official formats of PROTOCOL.md §4 element by element.
+ * - `renderReply(result, inbound, createTime, format)`: the plain reply (XML, or JSON for mini programs in JSON
+ *   mode) with the header swapped (ToUserName = inbound.FromUserName, FromUserName = inbound.ToUserName), or
+ *   `undefined` for `success`. Enforces the article-count rule (1 article when replying to a user message, ≤ 8
+ *   otherwise).
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user_reply_message.html
  */
 import { assertNever } from '../errors';
 import { buildXml, type XmlInput } from '../xml';
@@ -98,7 +97,7 @@ export type Reply =
   | TransferCustomerServiceReply;
 
 /** What a handler returns: a reply, a string (a text reply), or nothing (`success`). */
-export type HandlerResult = Reply | string | undefined | void;
+export type HandlerResult = Reply | string | undefined | void | null;
 
 /** Most articles a news reply may hold when it does not answer a user message. */
 export const MAX_NEWS_ARTICLES = 8;
@@ -274,7 +273,12 @@ function body(r: Reply): XmlInput {
  * A news reply to a user message (an ordinary message, not an event) may hold only 1 article; otherwise up
  * to 8. Throws a `TypeError` naming the problem for an invalid reply.
  */
-export function renderReply(result: HandlerResult | null, inbound: ReplyTarget, createTime: number): string | undefined {
+export function renderReply(
+  result: HandlerResult | null,
+  inbound: ReplyTarget,
+  createTime: number,
+  format: 'xml' | 'json' = 'xml',
+): string | undefined {
   if (result === undefined || result === null || result === '') return undefined;
   if (typeof result === 'object' && result.type === 'text' && result.content === '') return undefined;
   if (!Number.isSafeInteger(createTime) || createTime < 0 || createTime >= 1e11) {
@@ -290,11 +294,13 @@ export function renderReply(result: HandlerResult | null, inbound: ReplyTarget, 
         'send the others with the customer-service message API',
     );
   }
-  return buildXml({
+  const record: XmlInput = {
     ToUserName: inbound.FromUserName,
     FromUserName: inbound.ToUserName,
     CreateTime: createTime,
     MsgType: r.type,
     ...body(r),
-  });
+  };
+  // In JSON, numbers (CreateTime, ArticleCount) stay numbers and absent fields are left out, as in XML.
+  return format === 'json' ? JSON.stringify(record) : buildXml(record);
 }

@@ -1,79 +1,48 @@
 import { sendCustomMessage } from '../api/component';
 import type { Client } from '../api/client';
-import { MessageCipher } from '../crypto/cipher';
 import type { AccessTokenServer } from '../credentials/component';
 import { ComponentCredentials } from '../credentials/component';
-import { safeEqual, sign } from '../crypto/signature';
+import type { PendingAuthorization } from '../credentials/outbox';
+import { Deliveries } from '../delivery/deliveries';
+import type { OpenedPush } from '../envelope/envelope';
+import { MessageEnvelope, parseMessage } from '../envelope/envelope';
 import { WxOpenError, isWxOpenError } from '../errors';
+import { infoEffect } from '../messages/info';
 import type { HandlerResult } from '../messages/reply';
 import { renderReply } from '../messages/reply';
-import type { ComponentInfo, InfoOf, InfoType, UnknownInfo } from '../messages/types';
+import type { ComponentInfo, InfoOf, InfoType, UnknownInfo, UnknownMessage, WechatMessage } from '../messages/types';
 import { isKnownInfo, toInfo, toMessage } from '../messages/types';
+import { GuardedStore } from '../store/guarded';
 import { MemoryStore } from '../store/memory';
 import type { Store } from '../store/types';
-import type { XmlRecord } from '../xml';
-import { cdata, parseXml } from '../xml';
+import { quote } from '../util/log';
 import type { CallbackRequest, CallbackResponse } from './http';
-import { BodyConsumedError, errorResponse, queryParam, readBody, textResponse, xmlResponse } from './http';
+import { BodyConsumedError, errorResponse, isBodyStream, readBody, replyResponse, textResponse } from './http';
 import type { AuthServerOptions, ErrorContext, ResolvedOptions } from './options';
-import { resolveOptions } from './options';
-import { Deliveries } from './delivery';
-import { infoDeliveryKey, messageDeliveryKey } from './delivery-key';
+import { credentialOptions, resolveOptions } from './options';
 import type { MessageContext } from './router';
 import { MessageRouter } from './router';
-import { isReleaseTest, releaseTestAnswer } from './release-test';
+import { RELEASE_TEST_USER_NAMES, isReleaseTest, releaseTestAnswer } from './release-test';
 
-export type InfoHandler<I> = (info: I) => void | Promise<void>;
-
-/** A value that can be rotated: the previous one is still accepted until the new one is seen in use. */
-interface Rotating<T> {
-  current: T;
-  previous: T | undefined;
-}
-
-/** A verified, decrypted push. */
-interface Opened {
-  readonly record: XmlRecord;
-  /** The cipher that opened the request (it also seals the reply); `undefined` for plain pushes. */
-  readonly cipher: MessageCipher | undefined;
-  readonly token: string;
-  readonly nonce: string;
-}
+/** Handles one kind of component push; what it returns is ignored. */
+export type InfoHandler<I> = (info: I) => unknown;
 
 const SUCCESS = textResponse('success');
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeUtf8(bytes: Uint8Array, what: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new WxOpenError('ERR_XML', { detail: `${what} is not valid UTF-8` });
-  }
-}
-
-/** `String.prototype.isWellFormed` (Node 20+; not in the ES2023 lib typings). */
-const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+/** A WeChat appid: `wx` and 16 hexadecimal digits. */
+const APPID = /^wx[0-9a-f]{16}$/i;
+/** How long an authorizer whose original id could not be learnt is left alone before the next attempt, in ms. */
+const LEARN_RETRY_MS = 600_000;
 
 /**
- * The body as text. A well-formed string body (no lone surrogate) is used as it is: it is what decoding its
- * UTF-8 bytes would give back. Anything else is read and decoded as UTF-8.
- */
-async function readText(request: CallbackRequest, limit: number): Promise<string> {
-  const body = request.body;
-  if (typeof body === 'string' && isWellFormed(body)) {
-    if (Buffer.byteLength(body, 'utf8') > limit) throw new WxOpenError('ERR_BODY_LIMIT');
-    return body;
-  }
-  return decodeUtf8(await readBody(request, limit), 'body');
-}
-
-/**
- * The callback server of one third-party platform (component), after the Go SDK's `AuthServer`.
+ * The callback server of one third-party platform (component), after the Go SDK's `AuthServer`. It orchestrates
+ * its two endpoints; the envelope (`MessageEnvelope`), the acknowledgement contract (`Deliveries`), the payload
+ * kinds (`messages/`) and the credential chain (`ComponentCredentials`) each live in their own module.
  *
- * - `handleAuthEvent` serves the component URL (授权事件接收 URL): verify, decrypt, check the appid, keep the
- *   verify ticket, run the `onInfo` handlers, answer `success`.
- * - `handleMessage` serves the authorizer URL (消息与事件接收 URL, `/callback/$APPID$`) for every authorizer:
- *   verify, decrypt, dispatch through `messages`, answer the handler's reply (encrypted when the request was).
+ * - `handleAuthEvent` serves the component URL (授权事件接收 URL): open the push, do what the platform does with its
+ *   kind (keep the ticket, queue the authorization code) durably, run the `onInfo` handlers, answer `success`.
+ * - `handleMessage` serves the authorizer URL (消息与事件接收 URL, `/callback/$APPID$`) for every authorizer: open the
+ *   push, check it is addressed to the URL's authorizer, dispatch through `messages`, answer the handler's reply
+ *   (sealed when the push was encrypted, in the push's format, XML or JSON).
  *
  * Both take a framework-free `CallbackRequest` and return a `CallbackResponse`; adapters only translate.
  */
@@ -82,46 +51,64 @@ export class AuthServer {
   readonly appId: string;
   /** Handlers and middleware for authorizers' messages and events. */
   readonly messages = new MessageRouter();
-  /** Where tickets, tokens and dedup marks are kept. */
+  /** Where tickets, tokens and delivery marks live (every call bounded by `storeTimeoutMs`). */
   readonly store: Store;
 
   readonly #options: ResolvedOptions;
-  readonly #token: Rotating<string>;
-  readonly #cipher: Rotating<MessageCipher>;
+  readonly #envelope: MessageEnvelope;
+  readonly #deliveries: Deliveries;
   readonly #infoHandlers = new Map<string, InfoHandler<never>[]>();
   readonly #unknownInfoHandlers: InfoHandler<UnknownInfo>[] = [];
-  readonly #deliveries = new Deliveries();
   readonly #credentials: ComponentCredentials | undefined;
   readonly #ownsStore: boolean;
+  readonly #ownsCredentials: boolean;
   readonly #background = new Set<Promise<unknown>>();
+  /** Misconfigurations already reported (one log line each). */
+  readonly #warned = new Set<string>();
+  /** Authorizers whose original id is being learnt, or could not be, with when to try again. */
+  readonly #learning = new Map<string, number>();
 
   constructor(options: AuthServerOptions) {
     this.#options = resolveOptions(options);
     this.appId = this.#options.appId;
-    this.#token = { current: options.token, previous: undefined };
-    this.#cipher = { current: new MessageCipher(options.encodingAESKey, this.appId), previous: undefined };
-    this.#ownsStore = options.store === undefined;
-    this.store = options.store ?? new MemoryStore();
+    this.#envelope = new MessageEnvelope(options, { maxClockSkewSeconds: this.#options.maxClockSkewSeconds, now: this.#options.now });
+    const given = options.credentials;
+    if (given instanceof ComponentCredentials) {
+      if (given.appId !== this.appId) throw new TypeError('wxopen: option `credentials` belongs to another appid than `appId`');
+      if (options.store !== undefined && options.store !== given.store) {
+        throw new TypeError('wxopen: options `store` and `credentials` disagree: give the credentials the same store, or leave `store` out');
+      }
+    }
+    const store = given instanceof ComponentCredentials ? given.store : options.store;
+    this.#ownsStore = store === undefined;
+    this.store = new GuardedStore(store ?? new MemoryStore(), this.#options.storeTimeoutMs);
+    this.#ownsCredentials = !(given instanceof ComponentCredentials);
+    const credentials = given instanceof ComponentCredentials ? undefined : credentialOptions(options);
     this.#credentials =
-      options.appSecret === undefined
-        ? undefined
-        : new ComponentCredentials({
-            appId: this.appId,
-            appSecret: options.appSecret,
-            store: this.store,
-            lock: options.lock,
-            apiBase: options.apiBase,
-            fetch: options.fetch,
-            timeoutMs: options.apiTimeoutMs,
-            hooks: options.apiHooks,
-            refreshBeforeMs: options.refreshBeforeMs,
-            now: options.now,
-          });
+      given instanceof ComponentCredentials
+        ? given
+        : credentials === undefined
+          ? undefined
+          : new ComponentCredentials({
+              ...credentials,
+              appId: this.appId,
+              store: this.store,
+              onOutboxError: credentials.onOutboxError ?? ((error, authorizerAppId) => this.#report(error, { endpoint: 'auth', authorizerAppId })),
+            });
+    this.#deliveries = new Deliveries({
+      store: this.store,
+      keyPrefix: `{${this.appId}}:`,
+      ttlMs: this.#options.dedupTtlMs,
+      deadlineMs: this.#options.replyDeadlineMs,
+      leaseMs: this.#options.leaseMs,
+      windowSeconds: this.#options.maxClockSkewSeconds,
+      now: this.#options.now,
+    });
   }
 
   /**
    * The credential chain (verify ticket → component token → authorizer tokens) and the API clients.
-   * Needs the `appSecret` option.
+   * Needs the `appSecret` option (or `credentials`).
    */
   get credentials(): ComponentCredentials {
     if (!this.#credentials) {
@@ -131,7 +118,7 @@ export class AuthServer {
   }
 
   /** The component_access_token, cached and refreshed once at a time across processes (Go: `ComponentToken`). */
-  componentToken(): Promise<string> {
+  async componentToken(): Promise<string> {
     return this.credentials.componentToken();
   }
 
@@ -139,7 +126,7 @@ export class AuthServer {
    * Refreshes the component token because `failedToken` was refused (Go: `ComponentRefreshToken`). When the stored
    * token is already another one, that one is returned without a fetch.
    */
-  refreshComponentToken(failedToken?: string): Promise<string> {
+  async refreshComponentToken(failedToken?: string): Promise<string> {
     return this.credentials.refreshComponentToken(failedToken);
   }
 
@@ -158,46 +145,34 @@ export class AuthServer {
     return this.credentials.authorizerClient(authorizerAppId);
   }
 
+  /** Authorization codes pushed by WeChat and not exchanged yet (the codes themselves are not shown). */
+  async pendingAuthorizations(): Promise<PendingAuthorization[]> {
+    return this.credentials.pendingAuthorizations();
+  }
+
   /** Waits for background work (authorization-code exchanges, release-test replies) to settle. */
   async idle(): Promise<void> {
-    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    do {
+      await Promise.allSettled([...this.#background]);
+      await this.#credentials?.idle();
+    } while (this.#background.size > 0);
   }
 
-  /** Stops timers, waits for background work and closes the store if this server created it. */
+  /** Stops timers, waits for background work and closes what this server created (its store, its credentials). */
   async close(): Promise<void> {
     await this.idle();
-    await this.#credentials?.close();
+    if (this.#ownsCredentials) await this.#credentials?.close();
     if (this.#ownsStore) await this.store.close?.();
-  }
-
-  /** Runs `task` after the response, reporting its failure to the error hook. */
-  #inBackground(context: ErrorContext, task: () => Promise<unknown>): void {
-    const run = task().catch((error: unknown) =>
-      this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_HANDLER', { detail: 'background task failed', cause: error }), context),
-    );
-    this.#background.add(run);
-    void run.finally(() => this.#background.delete(run));
-  }
-
-  /** The largest body accepted, in bytes (adapters that must configure their framework read it). */
-  get bodyLimit(): number {
-    return this.#options.bodyLimit;
   }
 
   /** Rotates the message-check Token. Pushes signed with the previous Token are accepted until one signed with the new Token arrives. */
   setToken(token: string): void {
-    if (typeof token !== 'string' || token === '') throw new TypeError('wxopen: setToken(token) needs a non-empty token');
-    if (token !== this.#token.current) {
-      this.#token.previous = this.#token.current;
-      this.#token.current = token;
-    }
+    this.#envelope.setToken(token);
   }
 
   /** Rotates the EncodingAESKey. Pushes encrypted with the previous key are accepted until one with the new key arrives. */
   setAESKey(encodingAESKey: string): void {
-    const cipher = new MessageCipher(encodingAESKey, this.appId);
-    this.#cipher.previous = this.#cipher.current;
-    this.#cipher.current = cipher;
+    this.#envelope.setAESKey(encodingAESKey);
   }
 
   /** Runs `handler` for every component push of `type` (several handlers run in registration order). */
@@ -211,61 +186,151 @@ export class AuthServer {
 
   /** Runs `handler` for component pushes whose InfoType wxopen does not know. */
   onUnknownInfo(handler: InfoHandler<UnknownInfo>): this {
+    if (typeof handler !== 'function') throw new TypeError('wxopen: onUnknownInfo(handler) needs a function');
     this.#unknownInfoHandlers.push(handler);
     return this;
   }
 
-  /** Serves the component URL (授权事件接收 URL). Always answers `success` once the push is handled. */
+  /**
+   * Reports a failure that happened outside the core, to the error hook: adapters call it when a response could
+   * not be written (headers already sent by another middleware, socket gone). A non-wxopen error is wrapped
+   * as `ERR_RESPONSE` with it as the cause. Never throws.
+   */
+  reportError(error: unknown, context: ErrorContext): void {
+    this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_RESPONSE', { cause: error }), context);
+  }
+
+  // ── the component URL ────────────────────────────────────────────────────────────────────────────────
+
+  /** Serves the component URL (授权事件接收 URL). Answers `success` once the push is durably handled. */
   async handleAuthEvent(request: CallbackRequest): Promise<CallbackResponse> {
     const context: ErrorContext = { endpoint: 'auth' };
     try {
-      const opened = await this.#open(request);
-      if (opened === undefined) return this.#echo(request);
-      const info = toInfo(opened.record);
-      await this.#deliveries.deliver(
-        infoDeliveryKey(this.appId, info),
-        async () => {
+      const push = await this.#open(request);
+      if (push === undefined) return textResponse(this.#envelope.verifyUrl(request.query));
+      const record = parseMessage(push);
+      if (record['InfoType'] === undefined && record['MsgType'] !== undefined) {
+        this.#warnOnce('swapped-auth', "a message (MsgType) reached the authorization-event URL: are the two callback URLs swapped in WeChat's console?");
+      }
+      const info = toInfo(record);
+      await this.#deliveries.deliver<undefined>({
+        identity: push.plaintext,
+        timestamp: push.timestamp,
+        effect: this.#effectOf(info),
+        run: async () => {
           await this.#runInfo(info);
-          return { value: undefined, xml: undefined };
+          return { value: undefined, reply: undefined };
         },
-        this.#deliveryOptions<undefined>(context, () => undefined),
-      );
+        onLate: (_value, error) => {
+          if (error !== undefined) this.#report(asHandlerError(error), context);
+        },
+        onError: (error) => this.#report(asHandlerError(error), context),
+      });
       return SUCCESS;
     } catch (error) {
       return this.#fail(error, context);
     }
   }
 
+  /** The durable work the platform does with a push before it is acknowledged (none without an AppSecret). */
+  #effectOf(info: ComponentInfo | UnknownInfo): (() => Promise<void>) | undefined {
+    const effect = isKnownInfo(info) ? infoEffect(info) : undefined;
+    if (effect === undefined) return undefined;
+    const credentials = this.#credentials;
+    if (credentials === undefined) {
+      this.#warnOnce(
+        `no-secret-${info.InfoType}`,
+        `a ${quote(info.InfoType)} push arrived but no appSecret is configured: tickets are not kept and authorization codes are not exchanged`,
+      );
+      return undefined;
+    }
+    return () => effect(credentials);
+  }
+
+  async #runInfo(info: ComponentInfo | UnknownInfo): Promise<void> {
+    const handlers = (this.#infoHandlers.get(info.InfoType) ??
+      (isKnownInfo(info) ? [] : this.#unknownInfoHandlers)) as InfoHandler<ComponentInfo | UnknownInfo>[];
+    try {
+      for (const handler of handlers) await handler(info);
+    } catch (cause) {
+      throw new WxOpenError('ERR_HANDLER', { cause });
+    }
+  }
+
+  // ── the message URL ──────────────────────────────────────────────────────────────────────────────────
+
   /** Serves the authorizer URL (消息与事件接收 URL) of every authorizer of this component. */
   async handleMessage(request: CallbackRequest): Promise<CallbackResponse> {
-    const context: ErrorContext = { endpoint: 'message', authorizerAppId: request.authorizerAppId };
+    const routeAppId = request.authorizerAppId;
+    const context: ErrorContext = { endpoint: 'message', authorizerAppId: routeAppId };
     try {
-      const opened = await this.#open(request);
-      if (opened === undefined) return this.#echo(request);
-      const message = toMessage(opened.record);
+      if (routeAppId === undefined) {
+        this.#warnOnce('no-route-appid', 'the message URL has no authorizer appid: mount it as /callback/:appid (WeChat: .../$APPID$)');
+      } else if (!APPID.test(routeAppId)) {
+        throw new WxOpenError('ERR_ROUTE', { detail: quote(routeAppId, 40) });
+      }
+      const push = await this.#open(request);
+      if (push === undefined) return textResponse(this.#envelope.verifyUrl(request.query));
+      const record = parseMessage(push);
+      if (record['InfoType'] !== undefined && record['MsgType'] === undefined) {
+        this.#warnOnce('swapped-message', "a component push (InfoType) reached the message URL: are the two callback URLs swapped in WeChat's console?");
+      }
+      const message = toMessage(record);
+      await this.#checkAddressee(routeAppId, message);
       const ctx: MessageContext = {
-        authorizerAppId: request.authorizerAppId,
-        openid: queryParam(request.query, 'openid'),
+        authorizerAppId: routeAppId,
+        openid: message.FromUserName,
         message,
-        encrypted: opened.cipher !== undefined,
+        encrypted: push.encrypted,
+        format: push.format,
         state: {},
       };
-      const { xml } = await this.#deliveries.deliver(
-        messageDeliveryKey(this.appId, request.authorizerAppId, message),
-        () => this.#reply(ctx),
-        this.#deliveryOptions<HandlerResult>(context, (reply) =>
-          this.#options.onLateReply({ authorizerAppId: ctx.authorizerAppId, message, reply }),
-        ),
-      );
-      if (xml === undefined) return SUCCESS;
-      return xmlResponse(opened.cipher ? this.#seal(xml, opened) : xml);
+      const outcome = await this.#deliveries.deliver<HandlerResult>({
+        identity: push.plaintext,
+        timestamp: push.timestamp,
+        run: () => this.#reply(ctx),
+        onLate: (value, error) => {
+          if (error !== undefined) this.#report(asHandlerError(error), context);
+          else this.#lateReply(ctx, value);
+        },
+        onError: (error) => this.#report(asHandlerError(error), context),
+      });
+      if (outcome.reply === undefined) return SUCCESS;
+      return replyResponse(this.#envelope.sealReply(outcome.reply, push), push.format);
     } catch (error) {
       return this.#fail(error, context);
     }
   }
 
-  /** Runs middleware and handlers, then renders the plain reply XML (`undefined` = `success`). */
-  async #reply(ctx: MessageContext): Promise<{ value: HandlerResult; xml: string | undefined }> {
+  /**
+   * Refuses a message addressed (`ToUserName`) to another authorizer than the URL's, once the original ids are known;
+   * an authorizer whose id is not known yet is looked up in the background (`api_get_authorizer_info`).
+   */
+  async #checkAddressee(routeAppId: string | undefined, message: WechatMessage | UnknownMessage): Promise<void> {
+    const credentials = this.#credentials;
+    if (!this.#options.checkAddressee || credentials === undefined || routeAppId === undefined) return;
+    const addressee = message.ToUserName;
+    if (RELEASE_TEST_USER_NAMES.has(addressee)) return;
+    const [known, owner] = await Promise.all([credentials.authorizerUserName(routeAppId), credentials.authorizerOf(addressee)]);
+    if ((known !== undefined && known !== addressee) || (owner !== undefined && owner !== routeAppId)) {
+      throw new WxOpenError('ERR_AUTHORIZER', { detail: `ToUserName ${quote(addressee, 40)} is not ${routeAppId}` });
+    }
+    if (known === undefined) this.#learn(routeAppId);
+  }
+
+  /** Learns an authorizer's original id in the background, at most once per `LEARN_RETRY_MS` per process. */
+  #learn(appId: string): void {
+    const now = this.#options.now();
+    if ((this.#learning.get(appId) ?? 0) > now) return;
+    this.#learning.set(appId, now + LEARN_RETRY_MS);
+    this.#inBackground(async () => {
+      await this.credentials.getAuthorizerInfo(appId);
+      this.#learning.delete(appId);
+    }, undefined);
+  }
+
+  /** Runs middleware and handlers, then renders the plain reply (`undefined` = `success`). */
+  async #reply(ctx: MessageContext): Promise<{ value: HandlerResult; reply: string | undefined }> {
     let value: HandlerResult;
     try {
       value = this.#options.releaseTest && isReleaseTest(ctx.message, ctx.authorizerAppId)
@@ -275,17 +340,25 @@ export class AuthServer {
       throw new WxOpenError('ERR_HANDLER', { cause });
     }
     try {
-      return { value, xml: renderReply(value, ctx.message, Math.floor(this.#options.now() / 1000)) };
+      return { value, reply: renderReply(value, ctx.message, Math.floor(this.#options.now() / 1000), ctx.format) };
     } catch (cause) {
       throw new WxOpenError('ERR_REPLY', { cause });
     }
+  }
+
+  #lateReply(ctx: MessageContext, reply: HandlerResult | undefined): void {
+    Promise.resolve()
+      .then(() => this.#options.onLateReply({ authorizerAppId: ctx.authorizerAppId, message: ctx.message, reply }))
+      .catch((cause: unknown) =>
+        this.#report(new WxOpenError('ERR_HANDLER', { detail: 'onLateReply failed', cause }), { endpoint: 'message', authorizerAppId: ctx.authorizerAppId }),
+      );
   }
 
   /** Answers the 全网发布 test; its API case runs in the background after `success` is answered. */
   #answerReleaseTest(ctx: MessageContext): HandlerResult {
     const { reply, queryAuth } = releaseTestAnswer(ctx.message);
     if (queryAuth) {
-      this.#inBackground({ endpoint: 'message', authorizerAppId: ctx.authorizerAppId }, async () => {
+      this.#inBackground(async () => {
         const credentials = this.credentials;
         const authorization = await credentials.queryAuth(queryAuth.code);
         await sendCustomMessage(credentials.authorizerClient(authorization.authorizer_appid), {
@@ -293,160 +366,49 @@ export class AuthServer {
           msgtype: 'text',
           text: { content: `${queryAuth.code}_from_api` },
         });
-      });
+      }, { endpoint: 'message', authorizerAppId: ctx.authorizerAppId });
     }
     return reply;
   }
 
-  #deliveryOptions<R>(context: ErrorContext, onLateValue: (value: R | undefined) => unknown) {
-    return {
-      store: this.store,
-      ttlMs: this.#options.dedupTtlMs,
-      deadlineMs: this.#options.replyDeadlineMs,
-      onLate: (value: R | undefined, error: unknown) => {
-        if (error !== undefined) {
-          this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_HANDLER', { cause: error }), context);
-          return;
-        }
-        Promise.resolve()
-          .then(() => onLateValue(value))
-          .catch((cause: unknown) => this.#report(new WxOpenError('ERR_HANDLER', { detail: 'onLateReply failed', cause }), context));
-      },
-    };
-  }
-
-  /** What the platform itself does with a component push, before the user's handlers run. */
-  async #keepCredentials(info: ComponentInfo | UnknownInfo): Promise<void> {
-    const credentials = this.#credentials;
-    if (!credentials || !isKnownInfo(info)) return;
-    const context: ErrorContext = { endpoint: 'auth' };
-    switch (info.InfoType) {
-      case 'component_verify_ticket':
-        // Awaited: the ticket is durable before WeChat hears `success`.
-        if (info.ComponentVerifyTicket !== '') await credentials.saveVerifyTicket(info.ComponentVerifyTicket);
-        return;
-      case 'authorized':
-      case 'updateauthorized':
-        if (info.AuthorizationCode !== '') {
-          const code = info.AuthorizationCode;
-          this.#inBackground({ ...context, authorizerAppId: info.AuthorizerAppid }, () => credentials.exchangeAuthorizationCode(code));
-        }
-        return;
-      case 'unauthorized':
-        await credentials.forgetAuthorizer(info.AuthorizerAppid);
-        return;
-      case 'notify_third_fasteregister':
-        if (info.status === '0' && info.auth_code !== '') {
-          const code = info.auth_code;
-          this.#inBackground({ ...context, authorizerAppId: info.appid }, () => credentials.exchangeAuthorizationCode(code));
-        }
-        return;
-      default:
-        return;
-    }
-  }
-
-  async #runInfo(info: ComponentInfo | UnknownInfo): Promise<void> {
-    const handlers = (this.#infoHandlers.get(info.InfoType) ??
-      (isKnownInfo(info) ? [] : this.#unknownInfoHandlers)) as InfoHandler<ComponentInfo | UnknownInfo>[];
-    try {
-      await this.#keepCredentials(info);
-      for (const handler of handlers) await handler(info);
-    } catch (cause) {
-      throw new WxOpenError('ERR_HANDLER', { cause });
-    }
-  }
+  // ── shared steps ─────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Checks method, query, timestamp and signatures, reads and decrypts the body. Resolves to `undefined` for
-   * a GET (URL verification), which the caller answers with `#echo`.
+   * Checks method, query and timestamp, reads the body within its limits and opens the push. Resolves to
+   * `undefined` for a GET (URL verification).
    */
-  async #open(request: CallbackRequest): Promise<Opened | undefined> {
+  async #open(request: CallbackRequest): Promise<OpenedPush | undefined> {
     const method = request.method.toUpperCase();
     if (method === 'GET') return undefined;
     if (method !== 'POST') throw new WxOpenError('ERR_METHOD');
-
-    const query = request.query;
-    const timestamp = this.#checkTimestamp(queryParam(query, 'timestamp'));
-    const nonce = queryParam(query, 'nonce') ?? '';
-    const msgSignature = queryParam(query, 'msg_signature');
-    const encrypted = msgSignature !== undefined || queryParam(query, 'encrypt_type') === 'aes';
-
-    if (!encrypted) {
-      if (this.#options.requireEncryption) throw new WxOpenError('ERR_ENCRYPTION_REQUIRED');
-      const token = this.#verify('ERR_SIGNATURE', queryParam(query, 'signature'), [timestamp, nonce]);
-      const record = parseXml(await readText(request, this.#options.bodyLimit));
-      return { record, cipher: undefined, token, nonce };
+    const head = this.#envelope.readHead(request.query, this.#options.requireEncryption);
+    const body = request.body;
+    if (typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && !isBodyStream(body)) {
+      return this.#envelope.open(head, body); // a JSON envelope a body parser already read
     }
-    if (msgSignature === undefined) throw new WxOpenError('ERR_MSG_SIGNATURE', { detail: 'missing msg_signature' });
-
-    const envelope = parseXml(await readText(request, this.#options.bodyLimit));
-    const encrypt = envelope['Encrypt'];
-    if (typeof encrypt !== 'string' || encrypt === '') throw new WxOpenError('ERR_XML', { detail: 'missing Encrypt' });
-    const token = this.#verify('ERR_MSG_SIGNATURE', msgSignature, [timestamp, nonce, encrypt]);
-    const { message, cipher } = this.#decrypt(encrypt);
-    const record = parseXml(decodeUtf8(message, 'decrypted message'));
-    return { record, cipher, token, nonce };
+    const text = typeof body === 'string' && isWellFormed(body) ? body : decodeBody(await readBody(request, this.#bodyLimits));
+    if (Buffer.byteLength(text, 'utf8') > this.#options.bodyLimit) throw new WxOpenError('ERR_BODY_LIMIT');
+    return this.#envelope.open(head, text);
   }
 
-  /** GET URL verification: a valid `signature` gets `echostr` back unchanged. */
-  #echo(request: CallbackRequest): CallbackResponse {
-    const query = request.query;
-    const timestamp = this.#checkTimestamp(queryParam(query, 'timestamp'));
-    this.#verify('ERR_SIGNATURE', queryParam(query, 'signature'), [timestamp, queryParam(query, 'nonce') ?? '']);
-    const echostr = queryParam(query, 'echostr');
-    if (echostr === undefined) throw new WxOpenError('ERR_QUERY', { detail: 'missing echostr' });
-    return textResponse(echostr);
+  get #bodyLimits() {
+    const o = this.#options;
+    return { limit: o.bodyLimit, timeoutMs: o.bodyTimeoutMs, idleTimeoutMs: o.bodyIdleTimeoutMs };
   }
 
-  #checkTimestamp(timestamp: string | undefined): string {
-    if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) {
-      throw new WxOpenError('ERR_TIMESTAMP', { detail: 'missing or not a number' });
-    }
-    const skew = this.#options.maxClockSkewSeconds;
-    if (skew > 0 && Math.abs(this.#options.now() / 1000 - Number(timestamp)) > skew) throw new WxOpenError('ERR_TIMESTAMP');
-    return timestamp;
+  /** Runs `task` after the response, reporting its failure to the error hook (`context` undefined: silently). */
+  #inBackground(task: () => Promise<unknown>, context: ErrorContext | undefined): void {
+    const run = task().catch((error: unknown) => {
+      if (context !== undefined) this.#report(asHandlerError(error, 'background task failed'), context);
+    });
+    this.#background.add(run);
+    void run.finally(() => this.#background.delete(run));
   }
 
-  /** Verifies a signature with the current Token, then the previous one; forgets the previous once the current is seen. */
-  #verify(code: 'ERR_SIGNATURE' | 'ERR_MSG_SIGNATURE', actual: string | undefined, parts: string[]): string {
-    if (actual === undefined) throw new WxOpenError(code, { detail: 'missing' });
-    const { current, previous } = this.#token;
-    if (safeEqual(actual, sign([current, ...parts]))) {
-      if (previous !== undefined && this.#token.current === current) this.#token.previous = undefined;
-      return current;
-    }
-    if (previous !== undefined && safeEqual(actual, sign([previous, ...parts]))) return previous;
-    throw new WxOpenError(code);
-  }
-
-  /** Decrypts with the current key, then the previous one; forgets the previous key once the current one works. */
-  #decrypt(encrypt: string): { message: Buffer; cipher: MessageCipher } {
-    const { current, previous } = this.#cipher;
-    try {
-      const { message } = current.decrypt(encrypt);
-      if (previous !== undefined && this.#cipher.current === current) this.#cipher.previous = undefined;
-      return { message, cipher: current };
-    } catch (error) {
-      if (previous === undefined) throw error;
-      try {
-        return { message: previous.decrypt(encrypt).message, cipher: previous };
-      } catch {
-        throw error;
-      }
-    }
-  }
-
-  /** Encrypts a reply into WeChat's envelope, signed with the Token that verified the request. */
-  #seal(xml: string, opened: Opened): string {
-    const encrypt = (opened.cipher as MessageCipher).encrypt(xml);
-    const timestamp = String(Math.floor(this.#options.now() / 1000));
-    // What buildXml writes for { Encrypt, MsgSignature, TimeStamp, Nonce }; base64 and hex need no escaping.
-    return (
-      `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt>` +
-      `<MsgSignature><![CDATA[${sign([opened.token, timestamp, opened.nonce, encrypt])}]]></MsgSignature>` +
-      `<TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(opened.nonce)}</Nonce></xml>`
-    );
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    console.warn(`[wxopen] ${message}`);
   }
 
   #fail(error: unknown, context: ErrorContext): CallbackResponse {
@@ -459,15 +421,6 @@ export class AuthServer {
     return errorResponse(err);
   }
 
-  /**
-   * Reports a failure that happened outside the core, to the error hook: adapters call it when a response could
-   * not be written (headers already sent by another middleware, socket gone). A non-wxopen error is wrapped
-   * as `ERR_RESPONSE` with it as the cause. Never throws.
-   */
-  reportError(error: unknown, context: ErrorContext): void {
-    this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_RESPONSE', { cause: error }), context);
-  }
-
   #report(error: WxOpenError, context: ErrorContext): void {
     try {
       this.#options.onError(error, context);
@@ -476,3 +429,20 @@ export class AuthServer {
     }
   }
 }
+
+function asHandlerError(error: unknown, detail?: string): WxOpenError {
+  return isWxOpenError(error) ? error : new WxOpenError('ERR_HANDLER', { detail, cause: error });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeBody(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new WxOpenError('ERR_XML', { detail: 'body is not valid UTF-8' });
+  }
+}
+
+/** `String.prototype.isWellFormed` (Node 20+; not in the ES2023 lib typings). */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();

@@ -1,8 +1,11 @@
 /**
- * The core boundary: a plain request in, a plain response out. Adapters translate their framework's
- * request into a `CallbackRequest` and write the `CallbackResponse` back; they decide nothing.
+ * The core boundary: a plain request in, a plain response out. Adapters translate their framework's request into
+ * a `CallbackRequest` and write the `CallbackResponse` back; they decide nothing. Reading the body is the core's
+ * job too, so every framework gets the same limits, in the same order (method → query → timestamp → body).
  */
+import getRawBody from 'raw-body';
 import { WxOpenError } from '../errors';
+import { TimeoutQueues } from '../util/timeout-queue';
 
 /**
  * The body was read or parsed by another middleware before wxopen saw it: a mounting mistake, not a protocol
@@ -23,6 +26,9 @@ export interface BodyStream {
   readonly destroyed?: boolean;
 }
 
+/** A JSON body a body parser already turned into an object (accepted: the signature covers `Encrypt`, not the bytes). */
+export type ParsedJsonBody = Readonly<Record<string, unknown>>;
+
 export interface CallbackRequest {
   /** HTTP method, any case. */
   readonly method: string;
@@ -31,10 +37,10 @@ export interface CallbackRequest {
   /** Request headers (lower-case names); only `content-length` is read. */
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
   /**
-   * The raw body exactly as received: bytes, text, or the unread request stream. Signatures are checked on
-   * these exact bytes, so never pass a re-serialised body.
+   * The body exactly as received: bytes, text, or the unread request stream (signatures are checked on these exact
+   * bytes, so never pass a re-serialised body). A JSON body already parsed by a body parser is accepted too.
    */
-  readonly body?: Uint8Array | string | BodyStream | null;
+  readonly body?: Uint8Array | string | BodyStream | ParsedJsonBody | null;
   /** The authorizer appid from the route (`/callback/:appid`, configured in WeChat as `$APPID$`). */
   readonly authorizerAppId?: string;
 }
@@ -47,28 +53,26 @@ export interface CallbackResponse {
 
 const TEXT = Object.freeze({ 'content-type': 'text/plain; charset=utf-8' });
 const XML = Object.freeze({ 'content-type': 'application/xml; charset=utf-8' });
+const JSON_TYPE = Object.freeze({ 'content-type': 'application/json; charset=utf-8' });
 
 export function textResponse(body: string, status = 200): CallbackResponse {
   return { status, headers: TEXT, body };
 }
 
-export function xmlResponse(body: string): CallbackResponse {
-  return { status: 200, headers: XML, body };
+/** A reply in the format of the push it answers. */
+export function replyResponse(body: string, format: 'xml' | 'json'): CallbackResponse {
+  return { status: 200, headers: format === 'json' ? JSON_TYPE : XML, body };
 }
 
 /** The response for a rejected request: the error's status and a short generic body that leaks nothing. */
 export function errorResponse(error: WxOpenError): CallbackResponse {
   const status = error.status;
-  const headers = status === 405 ? { ...TEXT, allow: 'GET, POST' } : TEXT;
+  let headers: Readonly<Record<string, string>> = TEXT;
+  if (status === 405) headers = { ...TEXT, allow: 'GET, POST' };
+  // A body that did not arrive in time: the connection goes too (its rest is not worth waiting for).
+  else if (status === 408) headers = { ...TEXT, connection: 'close' };
+  else if (status === 503) headers = { ...TEXT, 'retry-after': '1' };
   return { status, headers, body: error.code === 'ERR_HANDLER' || status >= 500 ? 'error' : 'invalid request' };
-}
-
-/** A single-valued query parameter; `undefined` when absent; `ERR_QUERY` when repeated or not a string. */
-export function queryParam(query: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  const value = Object.prototype.hasOwnProperty.call(query, name) ? query[name] : undefined;
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new WxOpenError('ERR_QUERY', { detail: `${name} is repeated or malformed` });
-  return value;
 }
 
 /** Whether `body` is an unread stream (as opposed to bytes, text or a parsed object). */
@@ -82,20 +86,46 @@ function declaredLength(headers: CallbackRequest['headers']): number | undefined
   return Number(raw);
 }
 
+/** Limits on reading one body. */
+export interface BodyLimits {
+  /** Largest body, in bytes. */
+  readonly limit: number;
+  /** Longest time to receive the whole body, in ms (0: none). */
+  readonly timeoutMs: number;
+  /** Longest pause between two chunks, in ms (0: none). */
+  readonly idleTimeoutMs: number;
+}
+
+const timeouts = new TimeoutQueues(false);
+
+/** raw-body's errors as the core's codes (their `type` is raw-body's documented error type). */
+function bodyError(error: unknown): WxOpenError {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return new WxOpenError('ERR_BODY_LIMIT');
+  if (type === 'request.aborted') return new WxOpenError('ERR_BODY', { detail: 'connection closed before the body ended' });
+  if (type === 'request.size.invalid') return new WxOpenError('ERR_BODY', { detail: 'body length differs from content-length' });
+  return new WxOpenError('ERR_BODY', { detail: 'stream error', cause: error });
+}
+
 /**
- * Reads the body into a Buffer, refusing more than `limit` bytes. A stream over the limit is not buffered:
- * reading stops at once (the declared Content-Length is checked before reading anything) and the rest is
- * left to drain and be discarded, so the 413 can be answered immediately.
+ * Reads the body into a Buffer with `raw-body`, refusing more than `limit` bytes and bounding the time it may take.
+ * A body over the limit is not buffered: a declared Content-Length over it is refused before anything is read,
+ * and otherwise reading stops at once; either way the rest is left to drain and be discarded, so the 413 can be
+ * answered immediately. A body that trickles (`idleTimeoutMs` between chunks) or takes longer than `timeoutMs` is
+ * refused with `ERR_BODY_TIMEOUT` (408, and the connection is closed).
  */
-export function readBody(request: CallbackRequest, limit: number): Promise<Buffer> {
+export function readBody(request: CallbackRequest, limits: BodyLimits): Promise<Buffer> {
   const body = request.body;
   if (body === undefined || body === null) return Promise.resolve(Buffer.alloc(0));
   if (!isBodyStream(body)) {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    return bytes.length > limit ? Promise.reject(new WxOpenError('ERR_BODY_LIMIT')) : Promise.resolve(bytes);
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      return bytes.length > limits.limit ? Promise.reject(new WxOpenError('ERR_BODY_LIMIT')) : Promise.resolve(bytes);
+    }
+    return Promise.reject(new TypeError('wxopen: readBody() cannot read a parsed body'));
   }
   const declared = declaredLength(request.headers);
-  if (declared !== undefined && declared > limit) {
+  if (declared !== undefined && declared > limits.limit) {
     body.resume();
     return Promise.reject(new WxOpenError('ERR_BODY_LIMIT', { detail: 'declared content-length' }));
   }
@@ -111,55 +141,60 @@ export function readBody(request: CallbackRequest, limit: number): Promise<Buffe
     // The client left before we started reading (e.g. while an earlier middleware ran): `close` already fired.
     return Promise.reject(new WxOpenError('ERR_BODY', { detail: 'connection closed before the body ended' }));
   }
+  // Content-Length counts the encoded bytes: a body decoded on the way (gzip in a Fastify preParsing hook) differs.
+  const encoding = request.headers?.['content-encoding'];
+  const exact = encoding === undefined || encoding === 'identity';
+  return readStream(body, exact ? declared : undefined, limits);
+}
+
+function readStream(body: BodyStream, declared: number | undefined, limits: BodyLimits): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      body.removeListener('data', onData);
-      body.removeListener('end', onEnd);
-      body.removeListener('error', onError);
-      body.removeListener('close', onClose);
+    let settled = false;
+    const total = limits.timeoutMs > 0 ? timeouts.after(limits.timeoutMs, () => finish(new WxOpenError('ERR_BODY_TIMEOUT', { detail: 'too slow' }))) : undefined;
+    let idle = limits.idleTimeoutMs > 0 ? timeouts.after(limits.idleTimeoutMs, () => onIdle()) : undefined;
+    const onIdle = () => finish(new WxOpenError('ERR_BODY_TIMEOUT', { detail: 'stalled' }));
+    const onData = () => {
+      if (idle === undefined) return;
+      idle.cancel();
+      idle = timeouts.after(limits.idleTimeoutMs, onIdle);
     };
-    const onData = (chunk: Buffer | string) => {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      size += buf.length;
-      if (size > limit) {
-        cleanup();
-        chunks.length = 0;
-        body.resume(); // drain and discard the rest; never buffer it
-        reject(new WxOpenError('ERR_BODY_LIMIT'));
+    // raw-body settles on `aborted`, `error` and `end`; a stream that just closes must end the read too.
+    const onClose = () => finish(new WxOpenError('ERR_BODY', { detail: 'connection closed before the body ended' }));
+    function finish(error: WxOpenError | undefined, bytes?: Buffer): void {
+      if (settled) return;
+      settled = true;
+      total?.cancel();
+      idle?.cancel();
+      body.removeListener('data', onData);
+      body.removeListener('close', onClose);
+      if (error === undefined) {
+        resolve(bytes as Buffer);
         return;
       }
-      chunks.push(buf);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (cause: Error) => {
-      cleanup();
-      reject(new WxOpenError('ERR_BODY', { detail: 'stream error', cause }));
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new WxOpenError('ERR_BODY', { detail: 'connection closed before the body ended' }));
-    };
+      if (error.code === 'ERR_BODY_LIMIT') body.resume(); // drain and discard the rest; never buffer it
+      reject(error);
+    }
     body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
     body.on('close', onClose);
+    getRawBody(body as unknown as NodeJS.ReadableStream, { length: declared, limit: limits.limit }, (error, bytes) =>
+      finish(error ? bodyError(error) : undefined, bytes),
+    );
   });
 }
 
 /**
- * Chooses what an adapter passes as `body`: the framework's raw bytes/text when a raw or text parser already
- * read them, else the unread stream. A body already parsed into an object cannot be verified, so this throws
- * a `TypeError` that says how to fix the mounting order.
+ * Chooses what an adapter passes as `body`: the framework's raw bytes/text when a raw or text parser already read
+ * them, a JSON object a JSON parser made (WeChat's JSON envelope: `{ ToUserName, Encrypt }`), else the unread
+ * stream. Any other parsed body cannot be verified, so this throws a `TypeError` that says how to fix the
+ * mounting order.
  */
-export function pickBody(stream: BodyStream, parsed: unknown): Uint8Array | string | BodyStream {
+export function pickBody(stream: BodyStream, parsed: unknown): Uint8Array | string | BodyStream | ParsedJsonBody {
   if (parsed === undefined || parsed === null) return stream;
   if (typeof parsed === 'string' || parsed instanceof Uint8Array) return parsed;
   if (!stream.readableEnded) return stream; // e.g. body-parser 1.x sets `{}` without reading a non-matching type
+  if (typeof parsed === 'object' && !Array.isArray(parsed) && typeof (parsed as Record<string, unknown>)['Encrypt'] === 'string') {
+    return parsed as ParsedJsonBody;
+  }
   throw new BodyConsumedError(
     'wxopen: the request body was already parsed into an object by another middleware, so its signature ' +
       'cannot be verified. Mount wxopen before body parsers (express.json/urlencoded, koa-bodyparser) or ' +

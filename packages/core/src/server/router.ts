@@ -3,14 +3,19 @@ import type { HandlerResult } from '../messages/reply';
 
 /** What every message handler and middleware receives besides the message. */
 export interface MessageContext<M = WechatMessage | UnknownMessage> {
-  /** The authorizer's appid, from the callback route (`$APPID$`). */
+  /**
+   * The authorizer's appid, from the callback route (`$APPID$`): checked to be an appid, and (once its original id
+   * is known) to be the authorizer the message is addressed to.
+   */
   readonly authorizerAppId: string | undefined;
-  /** The user's openid from the query string (also `message.FromUserName`). */
-  readonly openid: string | undefined;
+  /** The user's openid: the signed `message.FromUserName` (never the unsigned `openid` of the query string). */
+  readonly openid: string;
   /** The decrypted, typed message. */
   readonly message: M;
   /** Whether the request was encrypted (the reply then is too). */
   readonly encrypted: boolean;
+  /** The push's format: XML, or JSON for mini programs in JSON mode (the reply uses the same). */
+  readonly format: 'xml' | 'json';
   /** Free space for middleware to pass data to handlers. */
   readonly state: Record<string, unknown>;
 }

@@ -54,7 +54,7 @@ interface StateFile {
  */
 export class FileStore implements Store {
   /** Only this process sees a `FileStore`. */
-  readonly shared = false;
+  readonly shared: boolean = false;
   /** The absolute path of the state file. */
   readonly path: string;
   readonly #tmpPath: string;

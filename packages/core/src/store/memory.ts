@@ -16,7 +16,7 @@ export interface MemoryStoreOptions {
 /** The embedded default `Store`: one process, nothing installed, nothing survives a restart. */
 export class MemoryStore implements Store {
   /** Only this process sees a `MemoryStore`. */
-  readonly shared = false;
+  readonly shared: boolean = false;
   readonly #entries: ExpiringMap<Expiring>;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;

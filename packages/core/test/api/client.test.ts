@@ -1,5 +1,6 @@
-import { ApiTransport, Client } from '../../src/api';
-import type { TokenSource } from '../../src/api';
+import { ApiTransport } from '../../src/api/transport';
+import { Client } from '../../src/api/client';
+import type { TokenSource } from '../../src/api/client';
 import { WechatApiError } from '../../src/errors';
 import { startFakeWechat } from '@wxopen/testing';
 import type { FakeWechat } from '@wxopen/testing';

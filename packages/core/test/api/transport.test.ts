@@ -1,5 +1,6 @@
-import { ApiTransport, ErrCodeQuotaExceeded } from '../../src/api';
-import type { FetchLike } from '../../src/api';
+import { ApiTransport } from '../../src/api/transport';
+import { ErrCodeQuotaExceeded } from '../../src/api/errcode';
+import type { FetchLike } from '../../src/api/transport';
 import { WechatApiError, WxOpenError } from '../../src/errors';
 import { startFakeWechat } from '@wxopen/testing';
 import type { FakeWechat } from '@wxopen/testing';

@@ -1,5 +1,5 @@
-import { sendCustomMessage } from '../../src/api';
-import type { ComponentCredentialsOptions } from '../../src/credentials';
+import { sendCustomMessage } from '../../src/api/component';
+import type { ComponentCredentialsOptions } from '../../src/credentials/component';
 import { WechatApiError, WxOpenError } from '../../src/errors';
 import type { FakeWechatOptions } from '@wxopen/testing';
 import { expectNoSecrets, harness, rejection } from './setup';

@@ -1,5 +1,5 @@
 import { WechatApiError, WxOpenError } from '../../src/errors';
-import type { ComponentCredentialsOptions } from '../../src/credentials';
+import type { ComponentCredentialsOptions } from '../../src/credentials/component';
 import type { Lock } from '../../src/store/types';
 import type { FakeWechatOptions } from '@wxopen/testing';
 import { expectNoSecrets, harness, rejection, waitFor } from './setup';

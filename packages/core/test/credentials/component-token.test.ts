@@ -1,4 +1,5 @@
-import { cacheTtlMs, ComponentCredentials } from '../../src/credentials';
+import { ComponentCredentials } from '../../src/credentials/component';
+import { cacheTtlMs } from '../../src/credentials/token-cache';
 import { MemoryStore } from '../../src/store/memory';
 import { describeComponentTokenRules } from './component-token.rules';
 import { fileStore, memoryStore } from './setup';

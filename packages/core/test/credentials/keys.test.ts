@@ -1,4 +1,4 @@
-import { credentialKeys } from '../../src/credentials';
+import { credentialKeys } from '../../src/credentials/keys';
 
 describe('credentialKeys', () => {
   const keys = credentialKeys('wxcomponent1');

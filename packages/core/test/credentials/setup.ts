@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ComponentCredentials } from '../../src/credentials';
-import type { ComponentCredentialsOptions } from '../../src/credentials';
+import { ComponentCredentials } from '../../src/credentials/component';
+import type { ComponentCredentialsOptions } from '../../src/credentials/component';
 import { FileStore } from '../../src/store/file';
 import { MemoryStore } from '../../src/store/memory';
 import type { Store } from '../../src/store/types';

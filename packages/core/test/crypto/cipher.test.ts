@@ -3,7 +3,8 @@
  * `MessageCipher.encrypt`), so each test controls every byte of the padded plaintext.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { MessageCipher, WxOpenError, decodeAESKey } from '@wxopen/core';
+import { MessageCipher, WxOpenError } from '@wxopen/core';
+import { decodeAESKey } from '../../src/crypto/cipher';
 
 const ENCODING_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const KEY = Buffer.from(`${ENCODING_AES_KEY}=`, 'base64');

@@ -2,8 +2,8 @@
  * Type-level tests: checked by `npx tsc -p tsconfig.test.json` (every `@ts-expect-error` must meet an error),
  * and run by jest for the runtime half.
  */
+import { assertNever } from '../../src/errors';
 import {
-  assertNever,
   isKnownMessage,
   parseXml,
   reply,

@@ -11,7 +11,7 @@ function makePlatform(extra: Partial<ConstructorParameters<typeof AuthServer>[0]
   return { platform, errors };
 }
 
-function post(platform: AuthServer, push: { query: Record<string, string>; body: string }, authorizerAppId = 'wx_authorizer') {
+function post(platform: AuthServer, push: { query: Record<string, string>; body: string }, authorizerAppId = 'wx0000000000000a00') {
   return platform.handleMessage({ method: 'POST', query: push.query, body: push.body, authorizerAppId });
 }
 
@@ -36,15 +36,17 @@ describe('construction', () => {
 });
 
 describe('message dispatch', () => {
-  test('passes the authorizer appid, openid and typed message to the handler', async () => {
+  test('passes the authorizer appid, the signed openid and typed message to the handler', async () => {
     const { platform } = makePlatform();
     const seen: unknown[] = [];
     platform.messages.on('text', (msg, ctx) => {
       seen.push([ctx.authorizerAppId, ctx.openid, msg.Content, msg.CreateTime, ctx.encrypted]);
     });
-    const res = await post(platform, wechat.encrypted(textMessage('hello', { createTime: 1700000001 }), { openid: 'o_me' }), 'wx_a1');
+    // The query's `openid` is not signed: the context carries the signed FromUserName.
+    const message = textMessage('hello', { createTime: 1700000001, from: 'o_me' });
+    const res = await post(platform, wechat.encrypted(message, { openid: 'o_mallory' }), 'wx00000000000000a1');
     expect(res.body).toBe('success');
-    expect(seen).toEqual([['wx_a1', 'o_me', 'hello', 1700000001, true]]);
+    expect(seen).toEqual([['wx00000000000000a1', 'o_me', 'hello', 1700000001, true]]);
   });
 
   test('an event handler takes precedence over on("event") and onDefault', async () => {

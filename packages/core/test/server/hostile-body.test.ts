@@ -8,7 +8,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { CallbackResponse, WxOpenError } from '@wxopen/core';
-import { AuthServer, readBody } from '@wxopen/core';
+import { AuthServer } from '@wxopen/core';
+import { readBody } from '../../src/server/http';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 
 const post = (body: PassThrough, headers: Record<string, string> = {}) => ({ method: 'POST', query: {}, headers, body });
@@ -28,7 +29,7 @@ async function outcomeOf<T>(promise: Promise<T>): Promise<T | unknown> {
 describe('readBody on a hostile stream', () => {
   test('stops listening once a stream passes the limit and lets the rest flow away unbuffered', async () => {
     const stream = new PassThrough();
-    const reading = readBody(post(stream), 1024);
+    const reading = readBody(post(stream), { limit: 1024, timeoutMs: 0, idleTimeoutMs: 0 });
     stream.write(Buffer.alloc(2048, 'a'));
     await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY_LIMIT' });
     expect(stream.listenerCount('data')).toBe(0);
@@ -40,20 +41,20 @@ describe('readBody on a hostile stream', () => {
 
   test('rejects a declared Content-Length over the limit before listening to the stream', async () => {
     const stream = new PassThrough();
-    await expect(readBody(post(stream, { 'content-length': String(1024 ** 3) }), 1024)).rejects.toMatchObject({ code: 'ERR_BODY_LIMIT', detail: 'declared content-length' });
+    await expect(readBody(post(stream, { 'content-length': String(1024 ** 3) }), { limit: 1024, timeoutMs: 0, idleTimeoutMs: 0 })).rejects.toMatchObject({ code: 'ERR_BODY_LIMIT', detail: 'declared content-length' });
     expect(stream.listenerCount('data')).toBe(0);
   });
 
   test('ignores a Content-Length that is not a plain number and still counts the bytes', async () => {
     const stream = new PassThrough();
-    const reading = readBody(post(stream, { 'content-length': '-1' }), 1024);
+    const reading = readBody(post(stream, { 'content-length': '-1' }), { limit: 1024, timeoutMs: 0, idleTimeoutMs: 0 });
     stream.end(Buffer.alloc(2048, 'a'));
     await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY_LIMIT' });
   });
 
   test('rejects with ERR_BODY a stream that fails before its end, keeping the cause', async () => {
     const stream = new PassThrough();
-    const reading = readBody(post(stream), 1024);
+    const reading = readBody(post(stream), { limit: 1024, timeoutMs: 0, idleTimeoutMs: 0 });
     stream.write('<xml>');
     stream.destroy(new Error('aborted'));
     await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY', detail: 'stream error', cause: { message: 'aborted' } });
@@ -61,7 +62,7 @@ describe('readBody on a hostile stream', () => {
 
   test('rejects with ERR_BODY a stream that closes before its end', async () => {
     const stream = new PassThrough();
-    const reading = readBody(post(stream), 1024);
+    const reading = readBody(post(stream), { limit: 1024, timeoutMs: 0, idleTimeoutMs: 0 });
     stream.write('<xml>');
     stream.destroy();
     await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY', detail: 'connection closed before the body ended' });
@@ -72,7 +73,7 @@ describe('readBody on a hostile stream', () => {
     const stream = new PassThrough();
     stream.destroy();
     await turns();
-    expect(await outcomeOf(readBody(post(stream), 1024))).toMatchObject({ code: 'ERR_BODY' });
+    expect(await outcomeOf(readBody(post(stream), { limit: 1024, timeoutMs: 0, idleTimeoutMs: 0 }))).toMatchObject({ code: 'ERR_BODY' });
   });
 });
 
@@ -93,7 +94,7 @@ describe('a client gone before wxopen reads the body (an async middleware ran fi
         client?.destroy();
         req.once('close', () => {
           const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
-          resolve(outcomeOf(platform.handleMessage({ method: 'POST', query, headers: req.headers, body: req, authorizerAppId: 'wx_a' })));
+          resolve(outcomeOf(platform.handleMessage({ method: 'POST', query, headers: req.headers, body: req, authorizerAppId: 'wx000000000000000a' })));
         });
       });
     });
@@ -101,7 +102,7 @@ describe('a client gone before wxopen reads the body (an async middleware ran fi
     try {
       client = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
       client.on('error', () => undefined);
-      client.write(`POST ${push.url('/callback/wx_a')} HTTP/1.1\r\nHost: x\r\nContent-Length: ${push.body.length}\r\n\r\n${push.body.slice(0, 10)}`);
+      client.write(`POST ${push.url('/callback/wx000000000000000a')} HTTP/1.1\r\nHost: x\r\nContent-Length: ${push.body.length}\r\n\r\n${push.body.slice(0, 10)}`);
       return await handled;
     } finally {
       server.closeAllConnections();

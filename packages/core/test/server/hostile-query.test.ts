@@ -41,7 +41,6 @@ const CASES: readonly QueryCase[] = [
   { name: 'a bracket msg_signature[x]=1 given as an object', query: (q) => ({ ...q, msg_signature: { x: '1' } }), status: 400, code: 'ERR_QUERY', detail: /msg_signature/ },
   { name: 'a nonce given as a number', query: (q) => ({ ...q, nonce: 1234 }), status: 400, code: 'ERR_QUERY', detail: /nonce/ },
   { name: 'a null timestamp', query: (q) => ({ ...q, timestamp: null }), status: 400, code: 'ERR_QUERY', detail: /timestamp/ },
-  { name: 'an openid given as an object', query: (q) => ({ ...q, openid: { toString: 'o_1' } }), status: 400, code: 'ERR_QUERY', detail: /openid/ },
   { name: 'an echostr given as an array on a GET verification', method: 'GET', query: () => ({ ...wechat.echo('e').query, echostr: ['e', 'f'] }), status: 400, code: 'ERR_QUERY', detail: /echostr/ },
   {
     name: 'a timestamp only inherited from a polluted prototype',
@@ -70,7 +69,7 @@ describe('query values that are not one own string', () => {
     const { platform, errors, ran } = makePlatform();
     const push = wechat.encrypted(textMessage('x'), { openid: 'o_1' });
     const body = c.method === 'GET' ? undefined : push.body;
-    const res = await platform.handleMessage({ method: c.method ?? 'POST', query: c.query(push.query), body, authorizerAppId: 'wx_a' });
+    const res = await platform.handleMessage({ method: c.method ?? 'POST', query: c.query(push.query), body, authorizerAppId: 'wx000000000000000a' });
     expect(res.status).toBe(c.status);
     expect(res.body).toBe('invalid request');
     expect(errors.map((e) => e.code)).toEqual([c.code]);
@@ -83,7 +82,7 @@ describe('query values that are not one own string', () => {
     const push = wechat.encrypted(textMessage('proto keys'));
     const query = Object.assign(Object.create(null) as Query, push.query, { constructor: 'x' });
     Object.defineProperty(query, '__proto__', { value: { polluted: true }, enumerable: true });
-    const res = await platform.handleMessage({ method: 'POST', query, body: push.body, authorizerAppId: 'wx_a' });
+    const res = await platform.handleMessage({ method: 'POST', query, body: push.body, authorizerAppId: 'wx000000000000000a' });
     expect(res.status).toBe(200);
     expect(wechat.openReply(res.body).record['Content']).toBe('echo: proto keys');
     expect(errors).toEqual([]);

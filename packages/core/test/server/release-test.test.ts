@@ -99,13 +99,13 @@ describe('the release test on generated pushes', () => {
 
   test('is recognised by the test account’s original id even when the route carries no appid', async () => {
     const { p } = platform();
-    const res = await send(p, textMessage('TESTCOMPONENT_MSG_TYPE_TEXT', { to: 'gh_2b3713f184a6' }), 'wx_not_a_test_account');
+    const res = await send(p, textMessage('TESTCOMPONENT_MSG_TYPE_TEXT', { to: 'gh_2b3713f184a6' }), 'wx0000000000000b01');
     expect(wechat.openReply(res.body).record['Content']).toBe('TESTCOMPONENT_MSG_TYPE_TEXT_callback');
   });
 
   test('leaves every other account to the user’s handlers', async () => {
     const { p, seen } = platform();
-    const res = await send(p, textMessage('TESTCOMPONENT_MSG_TYPE_TEXT', { to: 'gh_ordinary' }), 'wx_ordinary');
+    const res = await send(p, textMessage('TESTCOMPONENT_MSG_TYPE_TEXT', { to: 'gh_ordinary' }), 'wx0000000000000b02');
     expect(wechat.openReply(res.body).record['Content']).toBe('user: TESTCOMPONENT_MSG_TYPE_TEXT');
     expect(seen).toEqual(['TESTCOMPONENT_MSG_TYPE_TEXT']);
   });

@@ -1,5 +1,0 @@
-export * from './errcode';
-export type { ApiHooks } from './hooks';
-export * from './transport';
-export * from './client';
-export * from './component';

@@ -1,0 +1,328 @@
+/**
+ * The acknowledgement contract: a push answered 200 has been done, or is durably on its way to being done.
+ *
+ * A push's identity is its exact plaintext, which WeChat repeats byte for byte when it retries (re-encrypted,
+ * with a new timestamp and nonce), and which differs in some byte between any two distinct pushes. So no kind
+ * can lack an identity or share one with another push, and kinds wxopen does not know yet are covered too.
+ *
+ * Each delivery goes through:
+ * 1. **claim** — in this process (a store only this process sees) or with a leased mark in the shared store
+ *    (`set-if-absent` with a short lease, renewed while the work runs). A retry that finds a live mark of another
+ *    process waits for its outcome up to the deadline; a mark whose holder died expires with its lease and is
+ *    retaken, so WeChat's next attempt runs the push.
+ * 2. **effect** — durable work that must be done before `success` may be answered (keeping a verify ticket,
+ *    queueing an authorization code). A failure releases the claim and is answered 5xx.
+ * 3. **run** — the handlers. If they are still running at the reply deadline, `success` is answered (the push is
+ *    claimed by this live process) and their reply goes to `onLate`: a late reply goes out once, never also to a
+ *    retry. A failure releases the claim so WeChat's retry runs the push again.
+ * 4. **done** — the reply is kept in this process for `ttlMs` for WeChat's retries, and the push is remembered
+ *    until its timestamp leaves the accepted window, so a replay of the same signed request is not run again:
+ *    in the shared store as a bare mark (no plaintext, no reply), or in this process's `ReplayGuard`.
+ *
+ * Store calls are bounded by the store they are given (see `GuardedStore`): an unreachable store fails the claim
+ * with `ERR_STORE`, answered 503, never `success`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Store } from '../store/types';
+import { TimeoutQueue, TimeoutQueues } from '../util/timeout-queue';
+import type { Timeout } from '../util/timeout-queue';
+import { ReplayGuard, fingerprintOf } from './replay-guard';
+
+/** What the handlers of a delivery produced: their value and the rendered reply message (`undefined` = `success`). */
+export interface Produced<R> {
+  readonly value: R | undefined;
+  readonly reply: string | undefined;
+}
+
+/** How one request of a delivery is answered. */
+export interface Outcome<R> extends Produced<R> {
+  /** This request did not run the handlers: it was a retry or a replay, answered from the first delivery. */
+  readonly duplicate: boolean;
+  /** The deadline came first: answer `success` now; the reply goes to `onLate`. */
+  readonly late: boolean;
+}
+
+export interface Delivery<R> {
+  /** The push's identity: its exact plaintext. */
+  readonly identity: string;
+  /** The push's signed `timestamp`, in seconds. */
+  readonly timestamp: number;
+  /** Durable work to finish before the push may be acknowledged. */
+  readonly effect?: () => Promise<void>;
+  /** The handlers; they may finish after the deadline. */
+  readonly run: () => Promise<Produced<R>>;
+  /** What the handlers produced, or their failure, when the deadline answered first. */
+  readonly onLate: (value: R | undefined, error: unknown) => void;
+  /** A failure of bookkeeping after the answer (a done mark that could not be written). */
+  readonly onError: (error: unknown) => void;
+}
+
+export interface DeliveriesOptions {
+  /** Where claims are kept when it is shared (`store.shared !== false`); a bounded store (`GuardedStore`). */
+  readonly store: Store;
+  /** Prefix of the marks in the store, with the component's hash tag: `{wx…}:`. */
+  readonly keyPrefix: string;
+  /** How long a finished delivery's reply is kept for WeChat's retries, in ms. 0 turns deduplication off. */
+  readonly ttlMs: number;
+  /** Answer `success` once this many ms have passed and the delivery is claimed (0 turns it off). */
+  readonly deadlineMs: number;
+  /** Lifetime of a claim in the shared store, renewed while the work runs, in ms. */
+  readonly leaseMs: number;
+  /** How long a push's timestamp stays accepted, in seconds (0: no limit, replays are only caught for `ttlMs`). */
+  readonly windowSeconds: number;
+  /** How often a retry polls the shared store for another process's outcome, in ms (default 50). */
+  readonly pollMs?: number;
+  readonly now: () => number;
+}
+
+interface Finished<R> {
+  readonly produced: Produced<R> | undefined;
+}
+
+/** One delivery in this process: running, or finished and kept for retries. */
+class Flight<R> {
+  /** The deadline answered `success`: the reply belongs to `onLate`, retries get `success`. */
+  acknowledged = false;
+  /** Settles when the first request's work is over: what it produced (`undefined`: it did not run here). */
+  readonly finished: Promise<Finished<R>>;
+  #resolve!: (finished: Finished<R>) => void;
+  #reject!: (error: unknown) => void;
+  done: Finished<R> | undefined;
+
+  constructor() {
+    this.finished = new Promise<Finished<R>>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.finished.catch(() => undefined); // read by joiners only
+  }
+
+  finish(finished: Finished<R>): void {
+    this.done = finished;
+    this.#resolve(finished);
+  }
+
+  fail(error: unknown): void {
+    this.#reject(error);
+  }
+}
+
+const DONE = 'd';
+const PENDING = 'p:';
+
+function duplicate<R>(reply: string | undefined = undefined): Outcome<R> {
+  return { value: undefined, reply, duplicate: true, late: false };
+}
+
+function late<R>(): Outcome<R> {
+  return { value: undefined, reply: undefined, duplicate: false, late: true };
+}
+
+/** Runs each push at most once however often it arrives, and answers within the deadline (see the file comment). */
+export class Deliveries {
+  readonly #options: DeliveriesOptions;
+  readonly #shared: boolean;
+  readonly #flights = new Map<string, Flight<unknown>>();
+  readonly #retention: TimeoutQueue;
+  readonly #leases: TimeoutQueue;
+  readonly #deadlines = new TimeoutQueues(true);
+  readonly #replays: ReplayGuard;
+  /** This process's claim value: unique, short (it is stored once per running delivery). */
+  readonly #pending = PENDING + randomBytes(9).toString('base64url');
+
+  constructor(options: DeliveriesOptions) {
+    this.#options = options;
+    this.#shared = options.store.shared !== false;
+    this.#retention = new TimeoutQueue(Math.max(options.ttlMs, 1), false);
+    this.#leases = new TimeoutQueue(Math.max(1, Math.floor(options.leaseMs / 3)), false);
+    this.#replays = new ReplayGuard(options.windowSeconds, options.now);
+  }
+
+  /** Deliveries running in this process or kept for retries, and the replay memory of this process. */
+  get footprint(): { readonly flights: number; readonly replayPushes: number; readonly replayBytes: number } {
+    const { pushes, bytes } = this.#replays.footprint;
+    return { flights: this.#flights.size, replayPushes: pushes, replayBytes: bytes };
+  }
+
+  deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {
+    if (this.#options.ttlMs <= 0) return this.#lead(undefined, delivery, undefined);
+    const digest = createHash('sha256').update(delivery.identity).digest();
+    const key = digest.toString('base64url', 0, 16);
+    const running = this.#flights.get(key) as Flight<R> | undefined;
+    if (running !== undefined) return this.#join(running);
+    if (!this.#shared && this.#replays.has(fingerprintOf(digest), delivery.timestamp)) return Promise.resolve(duplicate());
+    const flight = new Flight<R>();
+    this.#flights.set(key, flight as Flight<unknown>);
+    return this.#lead(flight, delivery, { key, digest });
+  }
+
+  /** A retry in this process while the first delivery runs, or shortly after it finished. */
+  async #join<R>(flight: Flight<R>): Promise<Outcome<R>> {
+    if (flight.acknowledged) return duplicate();
+    if (flight.done !== undefined) return duplicate(flight.done.produced?.reply);
+    let waited: Finished<R> | undefined;
+    try {
+      waited = await this.#withDeadline(flight.finished);
+    } catch (error) {
+      if (flight.acknowledged) return duplicate(); // the first request was answered `success`: so is its retry
+      throw error;
+    }
+    if (waited === undefined || flight.acknowledged) return duplicate();
+    return duplicate(waited.produced?.reply);
+  }
+
+  /** `promise`'s value, or `undefined` once the reply deadline has passed. */
+  #withDeadline<T>(promise: Promise<T>): Promise<T | undefined> {
+    const ms = this.#options.deadlineMs;
+    if (ms <= 0) return promise;
+    return new Promise<T | undefined>((resolve, reject) => {
+      const timeout = this.#deadlines.after(ms, () => resolve(undefined));
+      promise.then(
+        (value) => {
+          timeout.cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          timeout.cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** The first request of a delivery in this process: claim, effect, run, done. */
+  #lead<R>(flight: Flight<R> | undefined, delivery: Delivery<R>, id: { key: string; digest: Buffer } | undefined): Promise<Outcome<R>> {
+    return new Promise<Outcome<R>>((resolve, reject) => {
+      let answered = false;
+      let acknowledgeable = false;
+      let deadlinePassed = false;
+      let deadline: Timeout | undefined;
+      const answer = (outcome: Outcome<R>): void => {
+        if (answered) return;
+        answered = true;
+        deadline?.cancel();
+        resolve(outcome);
+      };
+      const acknowledgeLate = (): void => {
+        if (answered) return;
+        if (flight) flight.acknowledged = true;
+        answer(late());
+      };
+      if (this.#options.deadlineMs > 0) {
+        deadline = this.#deadlines.after(this.#options.deadlineMs, () => {
+          deadlinePassed = true;
+          if (acknowledgeable) acknowledgeLate();
+        });
+      }
+      const markKey = id && this.#shared ? `${this.#options.keyPrefix}d:${id.key}` : undefined;
+
+      const work = async (): Promise<void> => {
+        if (markKey !== undefined) {
+          const claim = await this.#claim(markKey, deadline);
+          if (claim !== 'claimed') {
+            this.#forget(id);
+            flight?.finish({ produced: undefined });
+            answer(duplicate());
+            return;
+          }
+        }
+        const lease = markKey === undefined ? undefined : this.#renewLease(markKey);
+        let produced: Produced<R>;
+        try {
+          await delivery.effect?.();
+          acknowledgeable = true;
+          if (deadlinePassed) acknowledgeLate();
+          produced = await delivery.run();
+        } catch (error) {
+          lease?.stop();
+          if (markKey !== undefined) await this.#options.store.compareAndDelete(markKey, this.#pending).catch(() => false);
+          this.#forget(id);
+          flight?.fail(error);
+          if (answered) delivery.onLate(undefined, error);
+          else {
+            answered = true;
+            deadline?.cancel();
+            reject(error);
+          }
+          return;
+        }
+        lease?.stop();
+        if (answered) delivery.onLate(produced.value, undefined);
+        else answer({ value: produced.value, reply: produced.reply, duplicate: false, late: false });
+        flight?.finish({ produced });
+        if (id !== undefined) await this.#remember(id, markKey, delivery);
+      };
+      work().catch((error: unknown) => {
+        // A failure before the work ran (the claim): nothing was done; answered 5xx so WeChat retries.
+        this.#forget(id);
+        flight?.fail(error);
+        if (!answered) {
+          answered = true;
+          deadline?.cancel();
+          reject(error);
+        } else {
+          delivery.onError(error);
+        }
+      });
+    });
+  }
+
+  /** Keeps a finished delivery for retries (`ttlMs`) and for replays (until its timestamp leaves the window). */
+  async #remember<R>(id: { key: string; digest: Buffer }, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
+    this.#retention.add(() => this.#forget(id));
+    if (markKey === undefined) {
+      this.#replays.add(fingerprintOf(id.digest), delivery.timestamp);
+      return;
+    }
+    const window = this.#options.windowSeconds;
+    const replayMs = window > 0 ? (delivery.timestamp + window) * 1000 - this.#options.now() + 1000 : 0;
+    try {
+      await this.#options.store.set(markKey, DONE, Math.max(this.#options.ttlMs, Math.ceil(replayMs)));
+    } catch (error) {
+      delivery.onError(error);
+    }
+  }
+
+  #forget(id: { key: string } | undefined): void {
+    if (id !== undefined) this.#flights.delete(id.key);
+  }
+
+  /**
+   * Claims `markKey` in the shared store: `claimed`, or `duplicate` when another delivery ran it or is running it
+   * in a live process (waited for up to the deadline).
+   */
+  async #claim(markKey: string, deadline: Timeout | undefined): Promise<'claimed' | 'duplicate'> {
+    const { store, leaseMs } = this.#options;
+    const pollMs = this.#options.pollMs ?? 50;
+    for (;;) {
+      if (await store.setIfAbsent(markKey, this.#pending, leaseMs)) return 'claimed';
+      const mark = await store.get(markKey);
+      if (mark === undefined) continue; // released or expired meanwhile
+      // A claim of this process whose request failed before it ran (its call timed out, then landed).
+      if (mark === this.#pending) {
+        if (await store.compareAndSet(markKey, mark, mark, leaseMs)) return 'claimed';
+        continue;
+      }
+      if (!mark.startsWith(PENDING)) return 'duplicate';
+      // Another process holds it: wait for its outcome while this request may still wait.
+      if (deadline !== undefined && !deadline.pending) return 'duplicate';
+      await sleep(pollMs);
+    }
+  }
+
+  /**
+   * Renews a claim's lease every third of its lifetime while the work runs (most work ends before the first
+   * renewal, so a shared queue of timeouts costs less than a timer per delivery).
+   */
+  #renewLease(markKey: string): { stop(): void } {
+    const { store, leaseMs } = this.#options;
+    let next: Timeout;
+    const renew = (): void => {
+      store.compareAndSet(markKey, this.#pending, this.#pending, leaseMs).catch(() => false);
+      next = this.#leases.add(renew);
+    };
+    next = this.#leases.add(renew);
+    return { stop: () => next.cancel() };
+  }
+}
