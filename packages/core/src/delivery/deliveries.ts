@@ -89,6 +89,8 @@ class Flight<R> {
   #resolve!: (finished: Finished<R>) => void;
   #reject!: (error: unknown) => void;
   done: Finished<R> | undefined;
+  /** When a finished flight stops answering retries (epoch ms on the deliveries' clock). */
+  keptUntil = Infinity;
 
   constructor() {
     this.finished = new Promise<Finished<R>>((resolve, reject) => {
@@ -150,7 +152,7 @@ export class Deliveries {
     const digest = createHash('sha256').update(delivery.identity).digest();
     const key = digest.toString('base64url', 0, 16);
     const running = this.#flights.get(key) as Flight<R> | undefined;
-    if (running !== undefined) return this.#join(running);
+    if (running !== undefined && running.keptUntil > this.#options.now()) return this.#join(running);
     if (!this.#shared && this.#replays.has(fingerprintOf(digest), delivery.timestamp)) return Promise.resolve(duplicate());
     const flight = new Flight<R>();
     this.#flights.set(key, flight as Flight<unknown>);
@@ -251,7 +253,7 @@ export class Deliveries {
         if (answered) delivery.onLate(produced.value, undefined);
         else answer({ value: produced.value, reply: produced.reply, duplicate: false, late: false });
         flight?.finish({ produced });
-        if (id !== undefined) await this.#remember(id, markKey, delivery);
+        if (id !== undefined) await this.#remember(flight, id, markKey, delivery);
       };
       work().catch((error: unknown) => {
         // A failure before the work ran (the claim): nothing was done; answered 5xx so WeChat retries.
@@ -269,8 +271,15 @@ export class Deliveries {
   }
 
   /** Keeps a finished delivery for retries (`ttlMs`) and for replays (until its timestamp leaves the window). */
-  async #remember<R>(id: { key: string; digest: Buffer }, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
-    this.#retention.add(() => this.#forget(id));
+  async #remember<R>(
+    flight: Flight<R> | undefined,
+    id: { key: string; digest: Buffer },
+    markKey: string | undefined,
+    delivery: Delivery<R>,
+  ): Promise<void> {
+    // Kept for retries until `ttlMs` on the injected clock; the timer only frees the memory.
+    if (flight) flight.keptUntil = this.#options.now() + this.#options.ttlMs;
+    this.#retention.add(() => this.#forget(id, flight as Flight<unknown> | undefined));
     if (markKey === undefined) {
       this.#replays.add(fingerprintOf(id.digest), delivery.timestamp);
       return;
@@ -284,8 +293,10 @@ export class Deliveries {
     }
   }
 
-  #forget(id: { key: string } | undefined): void {
-    if (id !== undefined) this.#flights.delete(id.key);
+  /** Forgets the flight of `id` (only `flight` itself when given: a newer flight of the same push stays). */
+  #forget(id: { key: string } | undefined, flight?: Flight<unknown>): void {
+    if (id === undefined) return;
+    if (flight === undefined || this.#flights.get(id.key) === flight) this.#flights.delete(id.key);
   }
 
   /**
