@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import type { AuthServerOptions, WxOpenError } from '@wxopen/core';
-import { AuthServer } from '@wxopen/core';
+import { AuthServer, formatError } from '@wxopen/core';
 import { textMessage } from '@wxopen/testing';
 import type { HttpMethod, RawRequest } from './inputs';
 import { AUTHORIZER_APPID, Forge, fromPush, pathOf } from './inputs';
@@ -41,6 +41,8 @@ export interface Harness {
   readonly port: number;
   /** Codes the platform's error hook received. */
   readonly errors: WxOpenError[];
+  /** The line the default error hook would have logged for each of `errors`. */
+  readonly logLines: string[];
   /** Errors that reached the framework's error handler. */
   readonly frameworkErrors: unknown[];
   /** One entry per handler run: `message <authorizer appid> <openid (the signed FromUserName)>` or `info <InfoType>`. */
@@ -57,10 +59,18 @@ export const THROW = 'please throw';
 async function startHarness(makeServer: MakeServer, setup: Setup, options: PlatformOptions = {}): Promise<Harness & { close(): Promise<void> }> {
   const forge = new Forge();
   const errors: WxOpenError[] = [];
+  const logLines: string[] = [];
   const frameworkErrors: unknown[] = [];
   const ran: string[] = [];
   const tickets: string[] = [];
-  const platform = new AuthServer({ ...forge.secrets, onError: (error) => errors.push(error), ...options });
+  const platform = new AuthServer({
+    ...forge.secrets,
+    onError: (error, context) => {
+      errors.push(error);
+      logLines.push(formatError(error, context));
+    },
+    ...options,
+  });
   platform.messages.use((ctx, next) => {
     ran.push(`message ${ctx.authorizerAppId ?? '-'} ${ctx.openid ?? '-'}`);
     return next();
@@ -96,7 +106,7 @@ async function startHarness(makeServer: MakeServer, setup: Setup, options: Platf
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return { forge, url: `http://127.0.0.1:${port}`, port, errors, frameworkErrors, ran, tickets, idle, close };
+  return { forge, url: `http://127.0.0.1:${port}`, port, errors, logLines, frameworkErrors, ran, tickets, idle, close };
 }
 
 /** Runs `run` against a fresh server of `makeServer`, and closes the server whatever happens. */

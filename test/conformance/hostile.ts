@@ -191,6 +191,14 @@ export const HOSTILE_CRYPTO: readonly HostileCase[] = [
   { name: 'a component push with an appid trailer one byte short', request: (f) => ({ ...f.crafted(pad32(f.plaintext({ message: componentXml(f), trailer: f.secrets.appId.slice(0, -1) }))), endpoint: 'auth' }), status: 401, code: 'ERR_APPID', detail: /trailer/ },
 ];
 
+/** Route appids that are not WeChat appids: refused before anything else, and never written raw into a log line. */
+export const HOSTILE_ROUTE: readonly HostileCase[] = [
+  { name: 'a route appid forging a log line (%0A[wxopen] …)', request: (f) => ({ ...encryptedPush(f), routeSegment: 'x%0A%5Bwxopen%5D%20auth%3A%20forged' }), status: 400, code: 'ERR_ROUTE', detail: /"x\\n\[wxopen\] auth: forged"/ },
+  { name: 'a route appid holding a NUL byte (a%00b)', request: (f) => ({ ...encryptedPush(f), routeSegment: 'a%00b' }), status: 400, code: 'ERR_ROUTE', detail: /"a\\u0000b"/ },
+  { name: 'a route appid of 99 characters (cut in the log)', request: (f) => ({ ...encryptedPush(f), routeSegment: `wx${'0'.repeat(97)}` }), status: 400, code: 'ERR_ROUTE', detail: /…"$/ },
+  { name: 'a route appid that is not wx + 16 hex digits (wx_a)', request: (f) => ({ ...encryptedPush(f), routeSegment: 'wx_a' }), status: 400, code: 'ERR_ROUTE' },
+];
+
 /** Repeated, malformed and oversized query parameters. */
 export const HOSTILE_QUERY: readonly HostileCase[] = [
   { name: 'a repeated timestamp (timestamp=…&timestamp=2)', request: (f) => repeated(f, 'timestamp', '2'), status: 400, code: 'ERR_QUERY', detail: /timestamp is repeated/ },
@@ -254,6 +262,11 @@ async function expectRejected(h: Harness, res: Response, c: Pick<HostileCase, 's
   expect(h.ran).toEqual([]);
   expect(h.frameworkErrors).toEqual([]);
   expectNothingSecret(h, res);
+  // Every log line stays one line, however hostile the input (no control character, nothing unbounded).
+  for (const line of h.logLines) {
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(line.length).toBeLessThan(600);
+  }
   expectPrototypeUntouched();
   await expectStillServing(h);
 }
@@ -285,7 +298,7 @@ export function describeHostile(makeServer: MakeServer): void {
   const harness = (options: PlatformOptions | undefined, run: (h: Harness) => Promise<void>) => withHarness(makeServer, 'bare', options, run);
 
   describe('hostile input: rejected with the right code, no handler, nothing secret, and the server keeps serving', () => {
-    const tables = { xml: HOSTILE_XML, crypto: HOSTILE_CRYPTO, query: HOSTILE_QUERY, methods: HOSTILE_METHODS };
+    const tables = { xml: HOSTILE_XML, crypto: HOSTILE_CRYPTO, query: HOSTILE_QUERY, route: HOSTILE_ROUTE, methods: HOSTILE_METHODS };
     describe.each(Object.entries(tables))('%s', (_table, cases) => {
       test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) =>
         harness(c.options, async (h) => {
@@ -308,6 +321,17 @@ export function describeHostile(makeServer: MakeServer): void {
   });
 
   describe('hostile input the framework or Node answers before the core', () => {
+    test('a route appid of 4000 characters gets a 4xx (the core’s 400, or the framework’s own 414) and runs nothing', () =>
+      harness({}, async (h) => {
+        const res = await send(h, { ...encryptedPush(h.forge), routeSegment: `wx${'0'.repeat(3998)}` });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(h.errors.map((e) => e.code)).toEqual(res.status === 400 ? ['ERR_ROUTE'] : []);
+        expect(h.ran).toEqual([]);
+        await expectStillServing(h);
+      }),
+    );
+
     test('a 60 KB query string gets a 4xx (Node’s 431: over its 16 KB header limit) and the server keeps serving', () =>
       harness({}, async (h) => {
         const res = await send(h, { ...encryptedPush(h.forge), rawQuery: `&junk=${'x'.repeat(60_000)}` });

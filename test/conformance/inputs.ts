@@ -21,6 +21,8 @@ export interface RawRequest {
   readonly body?: string | Buffer;
   /** Default `text/xml`, as WeChat sends. */
   readonly contentType?: string;
+  /** The message route's appid segment as written in the URL (percent-encoding and all). Default `AUTHORIZER_APPID`. */
+  readonly routeSegment?: string;
 }
 
 export const AUTH_PATH = '/wechat/auth';
@@ -28,7 +30,7 @@ export const AUTHORIZER_APPID = 'wx00000000000000a1';
 export const MESSAGE_PATH = `/wechat/callback/${AUTHORIZER_APPID}`;
 
 export function pathOf(request: RawRequest): string {
-  const base = request.endpoint === 'auth' ? AUTH_PATH : MESSAGE_PATH;
+  const base = request.endpoint === 'auth' ? AUTH_PATH : request.routeSegment === undefined ? MESSAGE_PATH : `/wechat/callback/${request.routeSegment}`;
   return `${base}?${new URLSearchParams(request.query).toString()}${request.rawQuery ?? ''}`;
 }
 

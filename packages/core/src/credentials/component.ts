@@ -71,6 +71,8 @@ export interface ComponentCredentialsOptions {
   readonly lockWaitMs?: number;
   /** How often each process looks for queued authorization codes to exchange, in ms (default 5 000). */
   readonly outboxScanMs?: number;
+  /** Delays between the attempts to exchange one code: the first (default 500 ms), doubled up to `maxMs` (default 60 000). */
+  readonly outboxRetry?: { readonly firstMs?: number; readonly maxMs?: number };
   /**
    * Called when a queued authorization code finally fails (`ERR_AUTH_CODE`), and once when one starts failing.
    * Default: one `console.warn` line. `AuthServer` routes it to its error hook.
@@ -176,7 +178,7 @@ export class ComponentCredentials implements PushEffects {
       hooks,
       refreshBeforeMs,
       now,
-      onTicket: () => this.#outbox.kick(),
+      onTicket: () => this.#outbox.wake(),
     });
     this.#client = new Client(this.transport, {
       param: 'component_access_token',
@@ -203,6 +205,8 @@ export class ComponentCredentials implements PushEffects {
       onExchanged: (appId) => void this.#authorizers.authorizerInfo(appId).catch(() => undefined),
       onError: onOutboxError,
       scanMs: duration('outboxScanMs', options.outboxScanMs, 5_000, { min: 10 }),
+      retryFirstMs: duration('outboxRetry.firstMs', options.outboxRetry?.firstMs, 500, { min: 1 }),
+      retryMaxMs: duration('outboxRetry.maxMs', options.outboxRetry?.maxMs, 60_000, { min: 1 }),
       now,
     });
     this.#outbox.start();

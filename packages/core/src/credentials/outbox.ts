@@ -64,12 +64,13 @@ export interface OutboxOptions {
   readonly onError: (error: WxOpenError, authorizerAppId: string) => void;
   /** How often every process looks for work, in ms. */
   readonly scanMs: number;
+  /** Delay before the first retry of a code, doubled each time up to `retryMaxMs`. */
+  readonly retryFirstMs: number;
+  readonly retryMaxMs: number;
   readonly now: () => number;
 }
 
 const LOCK_TTL_MS = 30_000;
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 60_000;
 /** Compare-and-set rounds before an update gives up (only under heavy contention on one key). */
 const MAX_CAS_ROUNDS = 50;
 
@@ -95,7 +96,7 @@ export class AuthorizationOutbox {
   readonly #o: OutboxOptions;
   /** Codes being worked on in this process, and when each may be tried again. */
   readonly #busy = new Set<string>();
-  readonly #retryAt = new Map<string, { at: number; delay: number; reported: boolean }>();
+  readonly #retryAt = new Map<string, { at: number; delay: number }>();
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -143,6 +144,12 @@ export class AuthorizationOutbox {
     const run = this.#drain().catch((error: unknown) => this.#report(error, ''));
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
+  }
+
+  /** Something the codes may have been waiting for arrived (a verify ticket): retry them all now. */
+  wake(): void {
+    this.#retryAt.clear();
+    this.kick();
   }
 
   /** Waits until the work started so far is over (for tests and shutdown). */
@@ -239,8 +246,8 @@ export class AuthorizationOutbox {
 
   #retryLater(entry: Entry, error: unknown): void {
     const previous = this.#retryAt.get(entry.c);
-    const delay = previous === undefined ? FIRST_RETRY_MS : Math.min(previous.delay * 2, MAX_RETRY_MS);
-    this.#retryAt.set(entry.c, { at: this.#o.now() + delay, delay, reported: true });
+    const delay = previous === undefined ? this.#o.retryFirstMs : Math.min(previous.delay * 2, this.#o.retryMaxMs);
+    this.#retryAt.set(entry.c, { at: this.#o.now() + delay, delay });
     // One line when a code starts failing (not one per retry); its final failure is reported too.
     if (previous === undefined) this.#report(error, entry.a);
     if (!this.#closed) setTimeout(() => this.kick(), delay).unref();
