@@ -91,6 +91,33 @@ export const ACCEPTED: readonly AcceptedCase[] = [
     check: (res, h) => expectEchoReply(res, h, 'secret', true),
   },
   {
+    name: 'answers a mini program’s JSON push with an encrypted JSON reply, whether or not a JSON parser read the body first',
+    request: (f) => ({ ...fromPush(f.wechat.encrypted(textMessage('json mode', { from: 'o_json' }), { format: 'json' })), contentType: 'application/json' }),
+    check: (res, h) => {
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/json/);
+      const envelope = JSON.parse(res.text) as Record<string, unknown>;
+      expect(Object.keys(envelope).sort()).toEqual(['Encrypt', 'MsgSignature', 'Nonce', 'TimeStamp']);
+      expect(typeof envelope['TimeStamp']).toBe('number');
+      const opened = h.forge.wechat.openReply(res.text);
+      expect(opened.encrypted).toBe(true);
+      expect(opened.record['Content']).toBe('echo: json mode');
+      expect(opened.record['ToUserName']).toBe('o_json');
+      expect(h.ran).toEqual([`message ${AUTHORIZER_APPID} o_json`]);
+    },
+  },
+  {
+    name: 'answers success to a JSON component push and hands the typed ticket to onInfo',
+    request: (f) => ({
+      ...fromPush(f.wechat.component({ AppId: f.secrets.appId, CreateTime: 1700000000, InfoType: 'component_verify_ticket', ComponentVerifyTicket: 'ticket@@@json' }, { format: 'json' }), { endpoint: 'auth' }),
+      contentType: 'application/json',
+    }),
+    check: (res, h) => {
+      expect(res.text).toBe('success');
+      expect(h.tickets).toEqual(['ticket@@@json']);
+    },
+  },
+  {
     name: 'accepts a push of any age when the clock skew check is disabled (0)',
     options: { maxClockSkewSeconds: 0 },
     request: (f) => fromPush(f.wechat.encrypted(textMessage('old'), { timestamp: Math.floor(Date.now() / 1000) - 86_400 })),
