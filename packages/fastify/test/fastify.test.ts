@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { AuthServer } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
-import { fastifyMessageHandler, wxopen } from '@wxopen/fastify';
+import { messageCallback, wxopen } from '@wxopen/fastify';
 
 const secrets = WechatSimulator.generateSecrets();
 const wechat = new WechatSimulator(secrets);
@@ -69,7 +69,7 @@ describe('fastify bare handlers', () => {
   test('work on a user route whose parser gives the raw bytes as a Buffer', async () => {
     app = Fastify();
     app.addContentTypeParser('text/xml', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    app.post('/cb/:appid', fastifyMessageHandler(makePlatform()));
+    app.post('/cb/:appid', messageCallback(makePlatform()));
     const push = wechat.encrypted(textMessage('buffered'));
     const res = await request((await ready(app)).server).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: buffered');

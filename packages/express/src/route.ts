@@ -1,0 +1,27 @@
+/** The two callback paths under a prefix, for the combined router: `{prefix}/auth` and `{prefix}/callback/:appid`. */
+
+export type CallbackRoute = { readonly endpoint: 'auth' } | { readonly endpoint: 'message'; readonly authorizerAppId: string };
+
+/** Checks a router prefix and returns it without a trailing slash (`''` for none). */
+export function normalizePrefix(prefix: unknown = ''): string {
+  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) {
+    throw new TypeError(`wxopenRouter: prefix must be a path that starts with "/", such as "/wechat" (got ${JSON.stringify(prefix)})`);
+  }
+  return prefix.replace(/\/+$/, '');
+}
+
+const CALLBACK = /^\/callback\/([^/]+)\/?$/;
+
+/** The callback `path` (still percent-encoded) names under `prefix`, or `undefined` for any other path. */
+export function matchRoute(path: string, prefix: string): CallbackRoute | undefined {
+  if (!path.startsWith(prefix)) return undefined;
+  const rest = path.slice(prefix.length);
+  if (rest === '/auth' || rest === '/auth/') return { endpoint: 'auth' };
+  const segment = CALLBACK.exec(rest)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    return { endpoint: 'message', authorizerAppId: decodeURIComponent(segment) };
+  } catch {
+    return undefined; // malformed percent-encoding: not a path of ours
+  }
+}
