@@ -9,7 +9,7 @@ import type { AuthServer } from '@wxopen/core';
 import type { CallbackRequest, CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
 import { pickBody } from '@wxopen/core/adapter';
 import { deliver } from './deliver';
-import { matchRoute, normalizePrefix } from './route';
+import { matchRoute, normalizePrefix, requirePlatform } from './route';
 
 export interface WxOpenRouterOptions {
   /** The path both URLs are served under, relative to where the router is mounted, e.g. `/wechat`. Default: none. */
@@ -47,6 +47,7 @@ function routeAppId(req: Request): string | undefined {
  * Mount it before any body parser, or exclude its route from them: signatures are checked on the raw bytes.
  */
 export function authCallback(platform: AuthServer): RequestHandler {
+  requirePlatform(platform, 'authCallback');
   return (req, res, next) => serve(platform, { endpoint: 'auth' }, req, res, next);
 }
 
@@ -55,6 +56,7 @@ export function authCallback(platform: AuthServer): RequestHandler {
  * `app.all('/wechat/callback/:appid', messageCallback(platform))`. The authorizer appid is the `:appid` param.
  */
 export function messageCallback(platform: AuthServer): RequestHandler {
+  requirePlatform(platform, 'messageCallback');
   return (req, res, next) => serve(platform, { endpoint: 'message', authorizerAppId: routeAppId(req) }, req, res, next);
 }
 
@@ -64,6 +66,7 @@ export function messageCallback(platform: AuthServer): RequestHandler {
  * for every method (the core answers 405 to methods other than GET and POST). Anything else is passed on with `next()`.
  */
 export function wxopenRouter(platform: AuthServer, options: WxOpenRouterOptions = {}): RequestHandler {
+  requirePlatform(platform, 'wxopenRouter');
   const prefix = normalizePrefix(options.prefix);
   return (req, res, next) => {
     const route = matchRoute(req.path, prefix);

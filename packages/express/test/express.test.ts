@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { AuthServer } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
-import { messageCallback, wxopenRouter } from '@wxopen/express';
+import { authCallback, messageCallback, wxopenRouter } from '@wxopen/express';
 
 const secrets = WechatSimulator.generateSecrets();
 const wechat = new WechatSimulator(secrets);
@@ -101,4 +101,10 @@ describe('messageCallback behind other parsers', () => {
     const res = await request(app).post(push.url('/cb/wx_a')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: raw bytes');
   });
+});
+
+test('mounting without an AuthServer is a TypeError naming the function, at mounting time', () => {
+  expect(() => authCallback(undefined as never)).toThrow(/authCallback: pass the AuthServer/);
+  expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
+  expect(() => wxopenRouter(undefined as never)).toThrow(/wxopenRouter: pass the AuthServer/);
 });

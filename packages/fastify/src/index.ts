@@ -14,7 +14,10 @@ import { deliver } from './deliver';
 /** A route handler for Fastify's `route`, `post`, `all`, … */
 export type WxOpenRouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
-function handler(platform: AuthServer, endpoint: ErrorContext['endpoint']): WxOpenRouteHandler {
+function handler(platform: AuthServer, endpoint: ErrorContext['endpoint'], name: string): WxOpenRouteHandler {
+  if (typeof platform?.handleMessage !== 'function') {
+    throw new TypeError(`${name}: pass the AuthServer whose callbacks it serves, e.g. ${name}(platform)`);
+  }
   return async (request, reply) => {
     const parsed: unknown = request.body;
     // The plugin's parser hands over the payload stream itself (after any preParsing hook); else the raw request.
@@ -43,7 +46,7 @@ function handler(platform: AuthServer, endpoint: ErrorContext['endpoint']): WxOp
  * Fastify's JSON parser would turn the body into an object, which is refused with a `TypeError`.
  */
 export function authCallback(platform: AuthServer): WxOpenRouteHandler {
-  return handler(platform, 'auth');
+  return handler(platform, 'auth', 'authCallback');
 }
 
 /**
@@ -52,7 +55,7 @@ export function authCallback(platform: AuthServer): WxOpenRouteHandler {
  * `:appid` param. Needs the raw body, as `authCallback` does.
  */
 export function messageCallback(platform: AuthServer): WxOpenRouteHandler {
-  return handler(platform, 'message');
+  return handler(platform, 'message', 'messageCallback');
 }
 
 export interface WxOpenPluginOptions {

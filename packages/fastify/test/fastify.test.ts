@@ -117,3 +117,8 @@ describe('fastify plugin metadata', () => {
     expect(fastifyMessageHandler).toBe(messageCallback);
   });
 });
+
+test('bare handlers without an AuthServer are a TypeError naming the function, at mounting time', () => {
+  expect(() => authCallback(undefined as never)).toThrow(/authCallback: pass the AuthServer/);
+  expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
+});

@@ -8,7 +8,7 @@
 import type { AuthServer } from '@wxopen/core';
 import type { CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
 import { toCallbackRequest } from './request';
-import { matchRoute, normalizePrefix } from './route';
+import { matchRoute, normalizePrefix, requirePlatform } from './route';
 
 /** A Fetch-standard handler. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -54,6 +54,7 @@ function lastPathSegment(request: Request): string | undefined {
  * Hono: `app.all('/wechat/auth', (c) => auth(c.req.raw))`.
  */
 export function authCallback(platform: AuthServer): FetchHandler {
+  requirePlatform(platform, 'authCallback');
   return (request) => serve(platform, { endpoint: 'auth' }, request);
 }
 
@@ -63,6 +64,7 @@ export function authCallback(platform: AuthServer): FetchHandler {
  * `options.authorizerAppId` returns.
  */
 export function messageCallback(platform: AuthServer, options: MessageCallbackOptions = {}): FetchHandler {
+  requirePlatform(platform, 'messageCallback');
   const appIdOf = options.authorizerAppId ?? lastPathSegment;
   if (typeof appIdOf !== 'function') throw new TypeError('messageCallback: options.authorizerAppId must be a function (request: Request) => string | undefined');
   return (request) => serve(platform, { endpoint: 'message', authorizerAppId: appIdOf(request) }, request);
@@ -74,6 +76,7 @@ export function messageCallback(platform: AuthServer, options: MessageCallbackOp
  * `Bun.serve({ fetch: wxopenRouter(platform, { prefix: '/wechat' }) })`, or Hono's `app.mount('/wechat', wxopenRouter(platform))`.
  */
 export function wxopenRouter(platform: AuthServer, options: WxOpenRouterOptions = {}): FetchHandler {
+  requirePlatform(platform, 'wxopenRouter');
   const prefix = normalizePrefix(options.prefix);
   const fallback = options.fallback ?? (() => new Response(null, { status: 404 }));
   if (typeof fallback !== 'function') throw new TypeError('wxopenRouter: options.fallback must be a function (request: Request) => Response');

@@ -1,4 +1,16 @@
-/** The two callback paths under a prefix, for the combined router: `{prefix}/auth` and `{prefix}/callback/:appid`. */
+/**
+ * What mounting checks: the platform handed over, and the two callback paths under a prefix for the combined
+ * router, `{prefix}/auth` and `{prefix}/callback/:appid`.
+ */
+import type { AuthServer } from '@wxopen/core';
+
+/** Fails at mounting time, not at the first request, when `platform` is not an `AuthServer`. */
+export function requirePlatform(platform: AuthServer, name: string): AuthServer {
+  if (typeof platform?.handleMessage !== 'function') {
+    throw new TypeError(`${name}: pass the AuthServer whose callbacks it serves, e.g. ${name}(platform)`);
+  }
+  return platform;
+}
 
 export type CallbackRoute = { readonly endpoint: 'auth' } | { readonly endpoint: 'message'; readonly authorizerAppId: string };
 

@@ -3,7 +3,7 @@ import type { WxOpenError } from '@wxopen/core';
 import { AuthServer } from '@wxopen/core';
 import type { Push } from '@wxopen/testing';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
-import { messageCallback, wxopenRouter } from '@wxopen/fetch';
+import { authCallback, messageCallback, wxopenRouter } from '@wxopen/fetch';
 
 const secrets = WechatSimulator.generateSecrets();
 const wechat = new WechatSimulator(secrets);
@@ -103,4 +103,10 @@ describe('wxopenRouter', () => {
   test('a prefix that does not start with "/" is a TypeError naming the option', () => {
     expect(() => wxopenRouter(makePlatform(), { prefix: 'wechat' })).toThrow(/prefix must be a path that starts with "\/"/);
   });
+});
+
+test('mounting without an AuthServer is a TypeError naming the function, at mounting time', () => {
+  expect(() => authCallback(undefined as never)).toThrow(/authCallback: pass the AuthServer/);
+  expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
+  expect(() => wxopenRouter(undefined as never)).toThrow(/wxopenRouter: pass the AuthServer/);
 });

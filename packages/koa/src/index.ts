@@ -9,7 +9,7 @@ import type { AuthServer } from '@wxopen/core';
 import type { ErrorContext } from '@wxopen/core/adapter';
 import { pickBody } from '@wxopen/core/adapter';
 import { deliver } from './deliver';
-import { matchRoute, normalizePrefix } from './route';
+import { matchRoute, normalizePrefix, requirePlatform } from './route';
 
 export interface WxOpenRouterOptions {
   /** The path both URLs are served under, e.g. `/wechat`. Default: none. */
@@ -43,6 +43,7 @@ async function serve<StateT, ContextT>(platform: AuthServer, context: ErrorConte
  * Mount it before any body parser, or exclude its route from them: signatures are checked on the raw bytes.
  */
 export function authCallback<StateT = DefaultState, ContextT = DefaultContext>(platform: AuthServer): Middleware<StateT, ContextT> {
+  requirePlatform(platform, 'authCallback');
   return (ctx) => serve(platform, { endpoint: 'auth' }, ctx);
 }
 
@@ -52,6 +53,7 @@ export function authCallback<StateT = DefaultState, ContextT = DefaultContext>(p
  * `:appid` route param (`ctx.params.appid`, as set by `@koa/router`).
  */
 export function messageCallback<StateT = DefaultState, ContextT = DefaultContext>(platform: AuthServer): Middleware<StateT, ContextT> {
+  requirePlatform(platform, 'messageCallback');
   return (ctx) => serve(platform, { endpoint: 'message', authorizerAppId: (ctx as unknown as ParsedParts).params?.['appid'] }, ctx);
 }
 
@@ -61,6 +63,7 @@ export function messageCallback<StateT = DefaultState, ContextT = DefaultContext
  * than GET and POST). Anything else goes on to the next middleware.
  */
 export function wxopenRouter<StateT = DefaultState, ContextT = DefaultContext>(platform: AuthServer, options: WxOpenRouterOptions = {}): Middleware<StateT, ContextT> {
+  requirePlatform(platform, 'wxopenRouter');
   const prefix = normalizePrefix(options.prefix);
   return (ctx, next: Next) => {
     const route = matchRoute(ctx.path, prefix);

@@ -89,3 +89,9 @@ test('the old names stay as aliases of the uniform ones', () => {
   expect(koaAuthCallback).toBe(authCallback);
   expect(koaMessageCallback).toBe(messageCallback);
 });
+
+test('mounting without an AuthServer is a TypeError naming the function, at mounting time', () => {
+  expect(() => authCallback(undefined as never)).toThrow(/authCallback: pass the AuthServer/);
+  expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
+  expect(() => wxopenRouter(undefined as never)).toThrow(/wxopenRouter: pass the AuthServer/);
+});
