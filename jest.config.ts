@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 
 const moduleNameMapper = {
-  '^@wxopen/(core|testing|redis|express|koa|fastify)$': '<rootDir>/packages/$1/src',
+  '^@wxopen/(core|testing|redis|express|koa|fastify|fetch)$': '<rootDir>/packages/$1/src',
   '^@wxopen/core/adapter$': '<rootDir>/packages/core/src/adapter',
   '^@wxopen/example-shared$': '<rootDir>/examples/shared/src',
 };

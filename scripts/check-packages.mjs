@@ -5,15 +5,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publint } from 'publint';
 
-const packages = ['core', 'testing', 'redis', 'express', 'koa', 'fastify'];
+const packages = ['core', 'testing', 'redis', 'express', 'koa', 'fastify', 'fetch'];
+// Every adapter exports the same names (and keeps its old ones as deprecated aliases).
+const ADAPTER = ['authCallback', 'messageCallback', 'wxopenRouter'];
 const probes = {
   core: ['AuthServer', 'MessageCipher', 'WxOpenError', 'MemoryStore'],
   testing: ['WechatSimulator'],
   redis: ['RedisStore'],
-  express: ['authCallback', 'messageCallback'],
-  koa: ['koaAuthCallback', 'koaMessageCallback'],
-  fastify: ['wxopen'],
+  express: ADAPTER,
+  koa: [...ADAPTER, 'koaAuthCallback', 'koaMessageCallback'],
+  fastify: [...ADAPTER, 'wxopen', 'fastifyAuthHandler', 'fastifyMessageHandler'],
+  fetch: ADAPTER,
 };
+// An adapter must not bring its own copy of the core: it is a peer dependency, so the app's one copy is shared.
+const ADAPTERS = new Set(['express', 'koa', 'fastify', 'fetch']);
 let failures = 0;
 const fail = (msg) => {
   failures++;
@@ -24,6 +29,10 @@ for (const name of packages) {
   const dir = join('packages', name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   console.log(`${pkg.name}`);
+  if (ADAPTERS.has(name)) {
+    if (pkg.dependencies?.['@wxopen/core'] !== undefined) fail('@wxopen/core is a dependency; it must be a peer dependency');
+    if (pkg.peerDependencies?.['@wxopen/core'] === undefined) fail('@wxopen/core is not a peer dependency');
+  }
   const { messages } = await publint({ pkgDir: dir, strict: true });
   for (const m of messages) if (m.type !== 'suggestion') fail(`publint ${m.type}: ${m.code} ${JSON.stringify(m.args)}`);
 

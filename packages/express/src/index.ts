@@ -1,34 +1,40 @@
 /**
  * Express middleware for wxopen (Express 5, and Express 4). It only translates: the core verifies,
  * decrypts, dispatches and chooses every status code; errors the core throws (a body already parsed by
- * another middleware) go to Express through `next`.
+ * another middleware) go to Express through `next`. A response that can no longer be written (another
+ * middleware answered first, the client left) is dropped and reported to the error hook, never thrown.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthServer } from '@wxopen/core';
-import type { CallbackRequest, CallbackResponse } from '@wxopen/core/adapter';
+import type { CallbackRequest, CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
 import { pickBody } from '@wxopen/core/adapter';
+import { deliver } from './deliver';
+import { matchRoute, normalizePrefix, requirePlatform } from './route';
 
-type Endpoint = (request: CallbackRequest) => Promise<CallbackResponse>;
-
-function toCallbackRequest(req: Request, authorizerAppId: string | undefined): CallbackRequest {
-  return {
-    method: req.method,
-    query: req.query,
-    headers: req.headers,
-    body: pickBody(req, (req as { body?: unknown }).body),
-    authorizerAppId,
-  };
+export interface WxOpenRouterOptions {
+  /** The path both URLs are served under, relative to where the router is mounted, e.g. `/wechat`. Default: none. */
+  readonly prefix?: string;
 }
 
-function send(res: Response, response: CallbackResponse): void {
-  res.status(response.status).set(response.headers).send(response.body);
+function handle(platform: AuthServer, endpoint: ErrorContext['endpoint'], request: CallbackRequest): Promise<CallbackResponse> {
+  return endpoint === 'auth' ? platform.handleAuthEvent(request) : platform.handleMessage(request);
 }
 
-function serve(endpoint: Endpoint, req: Request, res: Response, next: NextFunction, appId: string | undefined): void {
-  // Express 4 does not catch rejected promises, so every failure is forwarded through `next` explicitly.
+function serve(platform: AuthServer, context: ErrorContext, req: Request, res: Response, next: NextFunction): void {
+  // Express 4 does not catch rejected promises, so every failure is settled here: the core's through `next`,
+  // the response's by `deliver`, and anything left (a throwing `next`) by the error hook.
   Promise.resolve()
-    .then(() => endpoint(toCallbackRequest(req, appId)))
-    .then((response) => send(res, response), next);
+    .then(() =>
+      handle(platform, context.endpoint, {
+        method: req.method,
+        query: req.query,
+        headers: req.headers,
+        body: pickBody(req, (req as { body?: unknown }).body),
+        authorizerAppId: context.authorizerAppId,
+      }),
+    )
+    .then((response) => void deliver(platform, context, req, res, () => res.status(response.status).set(response.headers).send(response.body)), next)
+    .catch((error: unknown) => platform.reportError(error, context));
 }
 
 function routeAppId(req: Request): string | undefined {
@@ -41,8 +47,8 @@ function routeAppId(req: Request): string | undefined {
  * Mount it before any body parser, or exclude its route from them: signatures are checked on the raw bytes.
  */
 export function authCallback(platform: AuthServer): RequestHandler {
-  const endpoint: Endpoint = (request) => platform.handleAuthEvent(request);
-  return (req, res, next) => serve(endpoint, req, res, next, undefined);
+  requirePlatform(platform, 'authCallback');
+  return (req, res, next) => serve(platform, { endpoint: 'auth' }, req, res, next);
 }
 
 /**
@@ -50,33 +56,21 @@ export function authCallback(platform: AuthServer): RequestHandler {
  * `app.all('/wechat/callback/:appid', messageCallback(platform))`. The authorizer appid is the `:appid` param.
  */
 export function messageCallback(platform: AuthServer): RequestHandler {
-  const endpoint: Endpoint = (request) => platform.handleMessage(request);
-  return (req, res, next) => serve(endpoint, req, res, next, routeAppId(req));
-}
-
-const CALLBACK_PATH = /^\/callback\/([^/]+)\/?$/;
-
-function decodeSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
+  requirePlatform(platform, 'messageCallback');
+  return (req, res, next) => serve(platform, { endpoint: 'message', authorizerAppId: routeAppId(req) }, req, res, next);
 }
 
 /**
- * Both callback URLs in one middleware, for `app.use('/wechat', wxopenRouter(platform))`: `/auth` and
- * `GET|POST /callback/:appid` under the mount path (other methods there get the core's 405). Anything else
- * is passed on with `next()`.
+ * Both callback URLs in one middleware: `app.use('/wechat', wxopenRouter(platform))`, or
+ * `app.use(wxopenRouter(platform, { prefix: '/wechat' }))`, serves `/wechat/auth` and `/wechat/callback/:appid`
+ * for every method (the core answers 405 to methods other than GET and POST). Anything else is passed on with `next()`.
  */
-export function wxopenRouter(platform: AuthServer): RequestHandler {
-  const auth: Endpoint = (request) => platform.handleAuthEvent(request);
-  const message: Endpoint = (request) => platform.handleMessage(request);
+export function wxopenRouter(platform: AuthServer, options: WxOpenRouterOptions = {}): RequestHandler {
+  requirePlatform(platform, 'wxopenRouter');
+  const prefix = normalizePrefix(options.prefix);
   return (req, res, next) => {
-    if (req.path === '/auth') return serve(auth, req, res, next, undefined);
-    const segment = CALLBACK_PATH.exec(req.path)?.[1];
-    const appId = segment === undefined ? undefined : decodeSegment(segment);
-    if (appId === undefined) return next();
-    serve(message, req, res, next, appId);
+    const route = matchRoute(req.path, prefix);
+    if (route === undefined) return next();
+    serve(platform, route, req, res, next);
   };
 }

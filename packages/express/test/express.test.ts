@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { AuthServer } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
-import { messageCallback, wxopenRouter } from '@wxopen/express';
+import { authCallback, messageCallback, wxopenRouter } from '@wxopen/express';
 
 const secrets = WechatSimulator.generateSecrets();
 const wechat = new WechatSimulator(secrets);
@@ -54,6 +54,32 @@ describe('wxopenRouter', () => {
   });
 });
 
+describe('wxopenRouter with a prefix option', () => {
+  const seen: (string | undefined)[] = [];
+  const app = express();
+  app.use(wxopenRouter(makePlatform(seen), { prefix: '/wechat/' }));
+  app.use((_req, res) => {
+    res.status(404).send('not wxopen');
+  });
+
+  test('mounted at the root, serves both URLs under the prefix', async () => {
+    const push = wechat.encrypted(textMessage('prefixed'));
+    const res = await request(app).post(push.url('/wechat/callback/wx00000000000000b0')).set('content-type', 'text/xml').send(push.body);
+    expect(replyText(res.text)).toBe('echo: prefixed');
+    expect((await request(app).get(wechat.echo('e').url('/wechat/auth'))).text).toBe('e');
+    expect(seen).toEqual(['wx00000000000000b0']);
+  });
+
+  test('passes paths outside the prefix on', async () => {
+    expect((await request(app).post('/callback/wx00000000000000b0')).text).toBe('not wxopen');
+    expect((await request(app).post('/wechatx/auth')).text).toBe('not wxopen');
+  });
+
+  test('a prefix that does not start with "/" is a TypeError naming the option', () => {
+    expect(() => wxopenRouter(makePlatform(), { prefix: 'wechat' })).toThrow(/prefix must be a path that starts with "\/"/);
+  });
+});
+
 describe('messageCallback behind other parsers', () => {
   test('works when an Express 4 body-parser left an empty object without reading the stream', async () => {
     const app = express();
@@ -75,4 +101,10 @@ describe('messageCallback behind other parsers', () => {
     const res = await request(app).post(push.url('/cb/wx000000000000000a')).set('content-type', 'text/xml').send(push.body);
     expect(replyText(res.text)).toBe('echo: raw bytes');
   });
+});
+
+test('mounting without an AuthServer is a TypeError naming the function, at mounting time', () => {
+  expect(() => authCallback(undefined as never)).toThrow(/authCallback: pass the AuthServer/);
+  expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
+  expect(() => wxopenRouter(undefined as never)).toThrow(/wxopenRouter: pass the AuthServer/);
 });

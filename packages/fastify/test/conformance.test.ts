@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { fastifyAuthHandler, fastifyMessageHandler, wxopen } from '@wxopen/fastify';
+import { authCallback, messageCallback, wxopen } from '@wxopen/fastify';
 import { describeConformance } from '../../../test/conformance/suite';
 
 describeConformance('fastify', async (platform, { setup, onFrameworkError }) => {
@@ -10,8 +10,8 @@ describeConformance('fastify', async (platform, { setup, onFrameworkError }) => 
   });
   if (setup === 'object-parser') {
     // The bare handlers on a route where Fastify's own JSON parser runs first: a mounting mistake.
-    app.all('/wechat/auth', fastifyAuthHandler(platform));
-    app.all('/wechat/callback/:appid', fastifyMessageHandler(platform));
+    app.all('/wechat/auth', authCallback(platform));
+    app.all('/wechat/callback/:appid', messageCallback(platform));
   } else {
     await app.register(wxopen, { platform, prefix: '/wechat' });
   }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { koaAuthCallback, koaMessageCallback } from '@wxopen/koa';
+import { authCallback, messageCallback } from '@wxopen/koa';
 import { describeConformance } from '../../../test/conformance/suite';
 
 describeConformance('koa', (platform, { setup, onFrameworkError }) => {
@@ -25,8 +25,8 @@ describeConformance('koa', (platform, { setup, onFrameworkError }) => {
     });
   }
   if (setup === 'object-parser') app.use(bodyParser());
-  router.all('/wechat/auth', koaAuthCallback(platform));
-  router.all('/wechat/callback/:appid', koaMessageCallback(platform));
+  router.all('/wechat/auth', authCallback(platform));
+  router.all('/wechat/callback/:appid', messageCallback(platform));
   app.use(router.routes());
   return http.createServer(app.callback());
 });

@@ -10,6 +10,7 @@ import { AuthServer, MessageCipher, MessageEnvelope, toMessage } from '@wxopen/c
 import { WechatSimulator } from '@wxopen/testing';
 import { parseMessage } from '../../src/envelope/envelope';
 import { parseJsonRecord } from '../../src/envelope/json';
+import type * as Fallback from '../../src/xml/fallback';
 
 interface Vector {
   readonly name: string;
@@ -139,7 +140,7 @@ describe('JSON messages', () => {
 
 describe('before the signature is verified', () => {
   // Counted through the module's export: `parseXml` calls it through the same binding.
-  const fallback = jest.requireActual<typeof import('../../src/xml/fallback')>('../../src/xml/fallback');
+  const fallback = jest.requireActual<typeof Fallback>('../../src/xml/fallback');
   const secrets = WechatSimulator.generateSecrets();
   const server = new AuthServer({ appId: secrets.appId, token: secrets.token, encodingAESKey: secrets.encodingAESKey, onError: () => undefined });
   const LIMIT = 256 * 1024;

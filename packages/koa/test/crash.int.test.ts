@@ -1,0 +1,4 @@
+import path from 'node:path';
+import { describeCrashSafety } from '../../../test/conformance/crash';
+
+describeCrashSafety('koa', path.join(__dirname, 'crash-child.mjs'));
