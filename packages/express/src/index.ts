@@ -7,9 +7,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthServer } from '@wxopen/core';
 import type { CallbackRequest, CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
-import { pickBody } from '@wxopen/core/adapter';
-import { deliver } from './deliver';
-import { matchRoute, normalizePrefix, requirePlatform } from './route';
+import { deliver, matchRoute, normalizePrefix, pickBody, requirePlatform } from '@wxopen/core/adapter';
 
 export interface WxOpenRouterOptions {
   /** The path both URLs are served under, relative to where the router is mounted, e.g. `/wechat`. Default: none. */

@@ -8,8 +8,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fastifyPlugin from 'fastify-plugin';
 import type { AuthServer } from '@wxopen/core';
 import type { ErrorContext } from '@wxopen/core/adapter';
-import { isBodyStream, pickBody } from '@wxopen/core/adapter';
-import { deliver } from './deliver';
+import { deliver, isBodyStream, pickBody } from '@wxopen/core/adapter';
 
 /** A route handler for Fastify's `route`, `post`, `all`, … */
 export type WxOpenRouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;

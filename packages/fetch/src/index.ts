@@ -8,7 +8,7 @@
 import type { AuthServer } from '@wxopen/core';
 import type { CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
 import { toCallbackRequest } from './request';
-import { matchRoute, normalizePrefix, requirePlatform } from './route';
+import { matchRoute, normalizePrefix, requirePlatform } from '@wxopen/core/adapter';
 
 /** A Fetch-standard handler. */
 export type FetchHandler = (request: Request) => Promise<Response>;

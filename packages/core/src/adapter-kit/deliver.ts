@@ -3,9 +3,9 @@
  * response that cannot be written is dropped and reported to the error hook: it must never take the process down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthServer } from '@wxopen/core';
-import { WxOpenError } from '@wxopen/core';
-import type { ErrorContext } from '@wxopen/core/adapter';
+import type { AuthServer } from '../server/auth-server';
+import { WxOpenError } from '../errors';
+import type { ErrorContext } from '../server/options';
 
 /** Why `res` can no longer carry a response (another middleware answered, the client left), or `undefined`. */
 function unwritable(res: ServerResponse): string | undefined {

@@ -2,7 +2,7 @@
  * What mounting checks: the platform handed over, and the two callback paths under a prefix for the combined
  * router, `{prefix}/auth` and `{prefix}/callback/:appid`.
  */
-import type { AuthServer } from '@wxopen/core';
+import type { AuthServer } from '../server/auth-server';
 
 /** Fails at mounting time, not at the first request, when `platform` is not an `AuthServer`. */
 export function requirePlatform(platform: AuthServer, name: string): AuthServer {
