@@ -1,4 +1,5 @@
 import type { afterEach, beforeEach, describe as JestDescribe, expect as JestExpect, it as JestIt } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '@wxopen/core';
 
 /**
@@ -34,7 +35,7 @@ function jestGlobals(): JestRegistry {
   return globals as JestRegistry;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 
 /**
  * Registers the `Store` conformance tests for the implementation `makeStore` builds. `makeStore` is called

@@ -1,5 +1,5 @@
 /**
- * Typed component APIs of PROTOCOL.md §6. Each takes a `Client` holding the right token (the component
+ * Typed component APIs (第三方平台接口). Each takes a `Client` holding the right token (the component
  * client for the `api_*` endpoints, an authorizer client for the rest). Field names are WeChat's own.
  */
 import type { Client } from './client';

@@ -1,6 +1,7 @@
 /**
  * WeChat API error codes (`errcode`), named as in the Go SDK (`ErrCodeOK`, `ErrCodeInvalidCredential`,
- * `ErrCodeAccessTokenExpired`) and extended with the codes of PROTOCOL.md §6 that the credential chain acts on.
+ * `ErrCodeAccessTokenExpired`) and extended with the codes the credential chain acts on.
+ * https://developers.weixin.qq.com/doc/oplatform/Return_codes/Return_code_descriptions_new.html
  */
 
 /** Success. Token calls often omit `errcode` altogether, which means the same. */

@@ -8,6 +8,7 @@
  * Everything lives in the `Store`; in-process state only coalesces concurrent callers. Built once and shared:
  * `new AuthServer({ …, appSecret })` builds one, or build it yourself and pass it as `credentials`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatApiError, WxOpenError } from '../errors';
 import { Client } from '../api/client';
 import {
@@ -312,7 +313,7 @@ export class ComponentCredentials implements PushEffects {
         return await this.queryAuth(authorizationCode);
       } catch (error) {
         if (attempt >= retries || !isTransient(error)) throw error;
-        await new Promise<void>((resolve) => setTimeout(resolve, backoffMs * 2 ** attempt));
+        await sleep(backoffMs * 2 ** attempt);
       }
     }
   }

@@ -32,14 +32,15 @@ function sortedJoin(parts: readonly string[]): string {
 }
 
 /**
- * Constant-time comparison of two strings (time depends only on the length of `expected`). Every character of
- * `expected` is compared, without an early exit; a length mismatch is folded into the same result.
+ * Constant-time comparison of two strings: `crypto.timingSafeEqual` on their UTF-8 bytes. A length mismatch
+ * still costs one comparison of `expected` with itself, so the time does not depend on where `actual` differs.
  */
 export function safeEqual(actual: string, expected: string): boolean {
-  let difference = actual.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) {
-    // charCodeAt past the end of `actual` is NaN, which `| 0` turns into 0: the length term already differs.
-    difference |= (actual.charCodeAt(i) | 0) ^ expected.charCodeAt(i);
+  const a = Buffer.from(actual, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  if (a.length !== b.length) {
+    crypto.timingSafeEqual(b, b);
+    return false;
   }
-  return difference === 0;
+  return crypto.timingSafeEqual(a, b);
 }

@@ -1,5 +1,6 @@
 /**
- * Ordinary messages (普通消息, PROTOCOL.md §3.3) and the header every message and event shares (§3.2).
+ * Ordinary messages (普通消息) and the header every message and event shares.
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
  * Every field is a string except `CreateTime`; ids stay strings (they are 64-bit).
  */
 import { N, O, S, type SpecOf } from './schema';

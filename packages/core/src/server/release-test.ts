@@ -1,5 +1,6 @@
 /**
- * The 全网发布 (full-network release) automated test, answered out of the box (PROTOCOL.md §5).
+ * The 全网发布 (full-network release) automated test, answered out of the box.
+ * https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/operation/thirdparty/releases_instructions.html
  *
  * WeChat drives five fixed test accounts through a few scripted cases before a platform may go live. wxopen
  * recognises those accounts and answers for the user's handlers, which never see this traffic:

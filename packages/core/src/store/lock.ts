@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lock, LockHandle, Store } from './types';
 
 export interface StoreLockOptions {
@@ -8,7 +9,7 @@ export interface StoreLockOptions {
   readonly maxRetryDelayMs?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 
 /**
  * A `Lock` on any `Store`: `setIfAbsent(key, owner, ttlMs)` takes it, `compareAndDelete(key, owner)` frees it.
