@@ -1,9 +1,15 @@
-// XML parsing throughput: the scanner (fast path) against xml2js, on the documents WeChat sends most.
-// Build first, then run:   npx tsc -b && node bench/xml.mjs [seconds-per-case, default 1]
-// Prints operations per second; figures depend on the machine, so nothing here asserts a speed.
-import core from '@wxopen/core';
+// XML parsing, in two parts. Build first, then run:   npx tsc -b && node bench/xml.mjs [seconds-per-case, default 1]
+// 1. Throughput: the scanner (fast path) against xml2js, on the documents WeChat sends most (operations per second).
+// 2. Hostile bodies: µs per KiB of parseXmlStrict (what reads bytes whose signature is unchecked) on the shapes
+//    known to make XML readers slow, at 16, 64 and 256 KiB (the default body limit). A flat row means linear time.
+//    Then xml2js on an unterminated `<!aaaa…`, whose cost per KiB grows with the size (quadratic time).
+// Figures depend on the machine, so nothing here asserts a speed (the unit tests count steps instead).
+import { Parser } from 'xml2js';
+// The XML module of the built core itself: its diagnostic entries (parseXmlFast, parseXmlSlow) are not all in the
+// package's public index.
+import xml from '../packages/core/dist/xml/index.js';
 
-const { parseXml, parseXmlFast, parseXmlSlow } = core;
+const { parseXml, parseXmlFast, parseXmlSlow, parseXmlStrict } = xml;
 const seconds = Number(process.argv[2] ?? 1);
 
 const documents = {
@@ -42,3 +48,78 @@ for (const [name, doc] of Object.entries(documents)) {
   console.log(`${name.padEnd(44)} ${format(fast)} ${format(combined)} ${format(slow)}  ×${(fast / slow).toFixed(1)}`);
 }
 console.log('ops/s: scanner = parseXmlFast, parseXml = scanner with fallback, xml2js = parseXmlSlow');
+
+// 2. Hostile bodies.
+
+/** `head`, whole `unit`s, `tail`, padded with leading spaces to exactly `size` characters. */
+function shape(head, unit, tail = '') {
+  return (size) => {
+    const room = size - head.length - tail.length;
+    const body = unit.repeat(Math.floor(room / unit.length));
+    return ' '.repeat(room - body.length) + head + body + tail;
+  };
+}
+
+const HOSTILE = {
+  'unterminated <!aaaa…': shape('<xml><Encrypt>x</Encrypt><!', 'a'),
+  'a run of <!': shape('<xml>', '<!'),
+  'unterminated comment': shape('<xml><!--', 'a'),
+  'unterminated CDATA': shape('<xml><Encrypt><![CDATA[', 'a'),
+  'CDATA sections mentioning <!DOCTYPE': shape('<xml><a>', '<![CDATA[<!DOCTYPE x>]]>', '</a></xml>'),
+  'unterminated processing instruction': shape('<xml><?pi ', 'a'),
+  'deep nesting': shape('<xml>', '<a>'),
+  'many siblings (10 000 max)': shape('<xml>', '<a>1</a>', '</xml>'),
+  'long attribute list': shape('<xml', ' a="1"'),
+  'a run of &': shape('<xml><a>', '&'),
+  'many references': shape('<xml><a>', '&amp;&#x4E2D;', '</a></xml>'),
+  'valid envelope (Encrypt)': shape('<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[', 'QUJD', ']]></Encrypt></xml>'),
+};
+
+/** Median µs per KiB of `fn(text)` over enough runs to fill about `seconds / 10`. */
+function microsPerKiB(fn, text) {
+  const run = () => {
+    try {
+      fn(text);
+    } catch {
+      // a refusal is the expected outcome for most shapes: its cost is what is measured
+    }
+  };
+  for (let i = 0; i < 3; i++) run();
+  const samples = [];
+  const budget = (seconds / 10) * 1e9;
+  const start = process.hrtime.bigint();
+  while (samples.length < 5 || (samples.length < 2000 && Number(process.hrtime.bigint() - start) < budget)) {
+    const t = process.hrtime.bigint();
+    run();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e3);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1] / (text.length / 1024);
+}
+
+const KIB = 1024;
+const SIZES = [16 * KIB, 64 * KIB, 256 * KIB];
+const cell = (n) => (n < 10 ? n.toFixed(2) : n.toFixed(1)).padStart(9);
+
+console.log('');
+console.log(`parseXmlStrict on hostile bodies, µs per KiB (median)`);
+console.log(`${'shape'.padEnd(38)} ${SIZES.map((s) => `${s / KIB} KiB`.padStart(9)).join(' ')}  outcome`);
+for (const [name, make] of Object.entries(HOSTILE)) {
+  const texts = SIZES.map(make);
+  let outcome = 'parsed';
+  try {
+    parseXmlStrict(texts[0]);
+  } catch (error) {
+    outcome = `refused (${error.code})`;
+  }
+  console.log(`${name.padEnd(38)} ${texts.map((t) => cell(microsPerKiB(parseXmlStrict, t))).join(' ')}  ${outcome}`);
+}
+
+const xml2js = (text) => new Parser({ explicitArray: false, async: false }).parseString(text, () => undefined);
+const XML2JS_SIZES = [2 * KIB, 4 * KIB, 8 * KIB, 16 * KIB];
+const declaration = HOSTILE['unterminated <!aaaa…'];
+console.log('');
+console.log(`xml2js (sax) on an unterminated <!aaaa…, µs per KiB (the library never gives it such bytes)`);
+console.log(`${''.padEnd(38)} ${XML2JS_SIZES.map((s) => `${s / KIB} KiB`.padStart(9)).join(' ')}`);
+console.log(`${'xml2js'.padEnd(38)} ${XML2JS_SIZES.map((s) => cell(microsPerKiB(xml2js, declaration(s)))).join(' ')}`);
+console.log(`${'parseXmlStrict'.padEnd(38)} ${XML2JS_SIZES.map((s) => cell(microsPerKiB(parseXmlStrict, declaration(s)))).join(' ')}`);

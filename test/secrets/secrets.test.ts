@@ -6,8 +6,12 @@
  * invalid refresh tokens, timeouts, the release test) and late replies — with the error hook, the API hooks
  * and the console captured, then looks for every secret in everything captured. The secrets are the
  * platform's own (Token, AppSecret, EncodingAESKey and the AES key) plus every ticket, access token, refresh
- * token and pre-auth code that crossed the wire to the fake WeChat.
+ * token and pre-auth code that crossed the wire to the fake WeChat. A hostile network between the platform and
+ * the fake (redirects to a foreign host that carry the token, oversized bodies) is part of the scenarios.
  */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { AuthServerOptions, FetchLike } from '@wxopen/core';
 import { AuthServer } from '@wxopen/core';
 import type { FakeWechat } from '@wxopen/testing';
@@ -60,20 +64,89 @@ function harvest(source: unknown): void {
   }
 }
 
+/** The first `max` bytes of a response body as text (the rest is left unread, so a huge body stays unread). */
+async function headOf(response: Response, max: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size <= max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(Buffer.from(value));
+    size += value.byteLength;
+  }
+  // Not awaited: the cancel of one branch of a cloned body settles only when the other branch is done too.
+  reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A `fetch` that records every secret sent to or received from WeChat. */
 const capturingFetch: FetchLike = async (input, init) => {
   const url = new URL(String(input));
   harvest(Object.fromEntries(url.searchParams));
   if (typeof init?.body === 'string') harvest(JSON.parse(init.body));
   const response = await fetch(input, init);
-  const text = await response.clone().text();
+  const text = await headOf(response.clone(), 1024 * 1024);
   try {
     harvest(JSON.parse(text));
   } catch {
-    // not JSON: nothing to harvest
+    // not JSON (or cut short): nothing to harvest
   }
   return response;
 };
+
+/** What the hostile network in front of the fake WeChat does with the next requests. */
+let network: { mode: 'pass' } | { mode: 'redirect'; status: number } | { mode: 'huge' } = { mode: 'pass' };
+/** Requests that reached the foreign host a redirect points to (must stay empty). */
+const stolen: string[] = [];
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const foreignHost = createServer((request, response) => {
+  stolen.push(request.url ?? '');
+  response.end('{}');
+});
+
+/** Passes requests on to the fake WeChat, or redirects them (Location keeps the query, token included), or floods. */
+const hostileNetwork = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    if (network.mode === 'redirect') {
+      const { port } = foreignHost.address() as AddressInfo;
+      response.writeHead(network.status, { location: `http://127.0.0.1:${port}${request.url ?? '/'}` }).end();
+      return;
+    }
+    if (network.mode === 'huge') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let written = 0;
+      const pump = () => {
+        while (written < 100 * 1024 * 1024 && !response.destroyed) {
+          written += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      response.write(`{"errcode":0,"list":"${ACCESS_TOKEN_LOOKALIKE}`);
+      pump();
+      return;
+    }
+    const body = request.method === 'POST' ? Buffer.concat(chunks) : undefined;
+    fetch(fake.url + (request.url ?? '/'), { method: request.method, headers: { 'content-type': 'application/json' }, body })
+      .then(async (upstream) => {
+        response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        response.end(Buffer.from(await upstream.arrayBuffer()));
+      })
+      .catch(() => response.writeHead(502).end());
+  });
+});
+/** The head of the flood: a secret-looking value that must not reach an error either. */
+const ACCESS_TOKEN_LOOKALIKE = 'FLOODED_TOKEN_LOOKALIKE_0123456789';
 
 function toCore(raw: RawRequest) {
   const query: Record<string, string | string[]> = {};
@@ -125,11 +198,18 @@ beforeAll(async () => {
     consoleSpies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => record(...args)));
   }
   fake = await startFakeWechat({ componentAppId: forge.secrets.appId, componentAppSecret: forge.secrets.appSecret });
+  await listen(foreignHost);
+  hostileNetworkUrl = await listen(hostileNetwork);
 });
+let hostileNetworkUrl: string;
 
 afterAll(async () => {
   for (const spy of consoleSpies) spy.mockRestore();
   await fake.close();
+  for (const server of [foreignHost, hostileNetwork]) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test('no secret appears in any hook, log line, error or response across the suite’s scenarios', async () => {
@@ -200,7 +280,28 @@ test('no secret appears in any hook, log line, error or response across the suit
   record(await late.handleMessage({ method: 'POST', query: click.query, body: click.body }));
   await new Promise((r) => setTimeout(r, 60));
 
-  for (const p of [hooked, defaults, slow, late]) await p.close();
+  // 4. A hostile network between the platform and WeChat: redirects that would carry the token (GET query) or
+  //    re-post the AppSecret and the ticket (307) to a foreign host, and a 100 MB body.
+  const exposed = platform({ apiBase: hostileNetworkUrl });
+  const exposedTicket = fake.pushTicket();
+  const exposedPush = forge.wechat.component({ AppId: forge.secrets.appId, CreateTime: 4, InfoType: 'component_verify_ticket', ComponentVerifyTicket: exposedTicket });
+  record(await exposed.handleAuthEvent({ method: 'POST', query: exposedPush.query, body: exposedPush.body }));
+  await attempt(() => exposed.componentToken()); // passed through: the platform now holds a token
+  for (const status of [301, 302, 303, 307, 308]) {
+    network = { mode: 'redirect', status };
+    await attempt(() => exposed.credentials.getAuthorizerList()); // the token is in the query
+    await attempt(() => exposed.refreshComponentToken()); // the AppSecret and the ticket are in the body
+  }
+  network = { mode: 'huge' };
+  await attempt(() => exposed.credentials.getAuthorizerList());
+  network = { mode: 'pass' };
+  expect(stolen).toEqual([]);
+  wireSecrets.add(ACCESS_TOKEN_LOOKALIKE);
+  const hostileLines = seen.filter((line) => line.includes('ERR_API_HTTP') || line.includes('ERR_API_RESPONSE')).join('\n');
+  expect(hostileLines).toContain('HTTP 307 (redirects are not followed)');
+  expect(hostileLines).toContain('body exceeds 1048576 bytes');
+
+  for (const p of [hooked, defaults, slow, late, exposed]) await p.close();
 
   // The scenarios really produced output and really handled secrets, so the check below cannot pass vacuously.
   const secrets = [...forge.secretTexts(), ...wireSecrets];

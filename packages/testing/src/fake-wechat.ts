@@ -101,6 +101,8 @@ export interface FakeWechat {
   latency(endpoint: string, ms: number): void;
   /** The next `times` requests to `endpoint` answer HTTP `status` (default 500, once). */
   httpError(endpoint: string, status?: number, times?: number): void;
+  /** The next `times` requests to `endpoint` (default once) are never answered, as a hung upstream (counted in `calls`). */
+  hang(endpoint: string, times?: number): void;
 
   close(): Promise<void>;
 }
@@ -178,6 +180,7 @@ export async function startFakeWechat(options: FakeWechatOptions = {}): Promise<
     if (delay > 0) await sleep(delay);
     if (request.method !== route.method) return send(response, 405, 'method not allowed', 'text/plain');
     const fault = faults.take(path);
+    if (fault?.kind === 'hang') return; // closed by the client's timeout or by close()
     if (fault?.kind === 'http') return send(response, fault.status, 'Internal Server Error', 'text/html');
     try {
       if (fault?.kind === 'errcode') throw new FakeWechatError(fault.errcode, fault.errmsg);
@@ -267,6 +270,7 @@ export async function startFakeWechat(options: FakeWechatOptions = {}): Promise<
     latency: (endpoint, ms) => faults.setLatency(fakeEndpointPath(endpoint), ms),
     httpError: (endpoint, status = 500, times = 1) =>
       faults.queue(fakeEndpointPath(endpoint), { kind: 'http', status }, positive(times)),
+    hang: (endpoint, times = 1) => faults.queue(fakeEndpointPath(endpoint), { kind: 'hang' }, positive(times)),
 
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,10 +1,11 @@
 /**
  * `Client.getJSON` / `Client.postJSON`, as in the Go SDK: the token goes into the query, and a token error
- * (40001 / 40014 / 42001) leads to exactly one refresh and one retry.
+ * (40001 / 40014 / 42001) leads to exactly one refresh and one retry. `getBytes` / `postBytes` do the same for
+ * APIs that answer with a file (a mini-program code image, for example).
  */
 import { WechatApiError } from '../errors';
 import { TOKEN_ERRCODES } from './errcode';
-import type { ApiResponse, ApiTransport, Query } from './transport';
+import type { ApiRequest, ApiResponse, ApiTransport, BinaryResponse, CallOptions, Query } from './transport';
 
 /**
  * Where a `Client` gets its token. The component credentials and every authorizer `AccessTokenServer`
@@ -20,6 +21,11 @@ export interface TokenSource {
   refreshToken(failed: string): Promise<string>;
   /** Query parameter the token goes in. */
   readonly param: 'access_token' | 'component_access_token';
+}
+
+/** The limits of `options` alone (a caller's object may hold anything). */
+function limits(options: CallOptions | undefined): CallOptions {
+  return { timeoutMs: options?.timeoutMs, maxResponseBytes: options?.maxResponseBytes };
 }
 
 /** Calls the WeChat API with a token from a `TokenSource`. */
@@ -39,26 +45,41 @@ export class Client {
 
   /**
    * `GET path?query&<param>=<token>`; resolves to the decoded JSON. `T` is trusted, not checked.
-   * Throws `WechatApiError` for a non-zero errcode, `WxOpenError` (`ERR_API_*`) for transport failures.
+   * Throws `WechatApiError` for a non-zero errcode, `WxOpenError` (`ERR_API_*`) for transport failures: a
+   * redirect or an error status is `ERR_API_HTTP`, a body over the size limit `ERR_API_RESPONSE`, a call slower
+   * than `options.timeoutMs` (default: the transport's) `ERR_API_TIMEOUT`.
    */
-  getJSON<T extends object = ApiResponse>(path: string, query?: Query): Promise<T> {
-    return this.#call<T>('GET', path, undefined, query);
+  getJSON<T extends object = ApiResponse>(path: string, query?: Query, options?: CallOptions): Promise<T> {
+    return this.#call((request) => this.#transport.request(request) as Promise<T>, { method: 'GET', path, query, ...limits(options) });
   }
 
   /** `POST path?query&<param>=<token>` with a JSON body; otherwise as `getJSON`. */
-  postJSON<T extends object = ApiResponse>(path: string, body: unknown, query?: Query): Promise<T> {
-    return this.#call<T>('POST', path, body, query);
+  postJSON<T extends object = ApiResponse>(path: string, body: unknown, query?: Query, options?: CallOptions): Promise<T> {
+    return this.#call((request) => this.#transport.request(request) as Promise<T>, { method: 'POST', path, body, query, ...limits(options) });
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body: unknown, query: Query | undefined): Promise<T> {
-    const send = (token: string) =>
-      this.#transport.request({ method, path, body, query: { ...query, [this.#tokens.param]: token } }) as Promise<T>;
+  /**
+   * `GET path?query&<param>=<token>` for an API that answers with a file; resolves to its bytes and content
+   * type. A JSON error answer (non-zero errcode) rejects with `WechatApiError`, and a token error is refreshed
+   * and retried once, as in `getJSON`. The size limit defaults to the transport's `maxBinaryResponseBytes`.
+   */
+  getBytes(path: string, query?: Query, options?: CallOptions): Promise<BinaryResponse> {
+    return this.#call((request) => this.#transport.requestBytes(request), { method: 'GET', path, query, ...limits(options) });
+  }
+
+  /** `POST path?query&<param>=<token>` with a JSON body, for an API that answers with a file (`wxa/getwxacode`). */
+  postBytes(path: string, body: unknown, query?: Query, options?: CallOptions): Promise<BinaryResponse> {
+    return this.#call((request) => this.#transport.requestBytes(request), { method: 'POST', path, body, query, ...limits(options) });
+  }
+
+  async #call<T>(send: (request: ApiRequest) => Promise<T>, request: ApiRequest): Promise<T> {
+    const withToken = (token: string): ApiRequest => ({ ...request, query: { ...request.query, [this.#tokens.param]: token } });
     const token = await this.#tokens.token();
     try {
-      return await send(token);
+      return await send(withToken(token));
     } catch (error) {
       if (!(error instanceof WechatApiError) || !TOKEN_ERRCODES.has(error.errcode)) throw error;
-      return send(await this.#tokens.refreshToken(token));
+      return send(withToken(await this.#tokens.refreshToken(token)));
     }
   }
 }

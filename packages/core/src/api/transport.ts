@@ -1,17 +1,54 @@
 /**
- * One HTTP exchange with the WeChat API: build the URL, send JSON, decode JSON, turn failures into coded
- * errors. It knows nothing about tokens; `Client` adds them.
+ * One HTTP exchange with the WeChat API: build the URL, send JSON, read a bounded body, decode it, turn
+ * failures into coded errors. It knows nothing about tokens; `Client` adds them.
+ *
+ * The exchange distrusts the network: a redirect is never followed (it would carry the token in the query, or
+ * re-post an AppSecret and a verify ticket, to wherever `Location` points) but fails with `ERR_API_HTTP`; a
+ * body is read as a stream and abandoned past `maxResponseBytes`; every call has a deadline that covers the
+ * body too; and no error, detail or cause holds the request URL (its query may hold a token) or `Location`.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { WechatApiError, WxOpenError, optionError } from '../errors';
 import { ErrCodeOK, ErrCodeQuotaExceeded, ErrCodeSystemBusy } from './errcode';
 import { callHook } from './hooks';
 import type { ApiHooks } from './hooks';
 
+/** What the transport passes to `fetch`. */
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  /** Always `'manual'`: a redirect is answered to the transport (which fails), never followed. */
+  redirect: 'manual';
+}
+
+/** The part of a WHATWG `ReadableStream` the transport reads. */
+export interface BodyStreamLike {
+  getReader(): {
+    read(): Promise<{ readonly done: boolean; readonly value?: Uint8Array }>;
+    cancel(reason?: unknown): Promise<void>;
+  };
+}
+
+/**
+ * The part of a `fetch` response the transport reads. The global `fetch` gives all of it. An injected `fetch`
+ * may give only `status` and `text()`: the size cap is then checked after the whole body was read.
+ */
+export interface FetchResponseLike {
+  readonly status: number;
+  /** `content-type` and `content-length` are read when present. */
+  readonly headers?: { get(name: string): string | null };
+  /** `true` when the implementation followed a redirect although asked not to: the call fails. */
+  readonly redirected?: boolean;
+  /** The body as a stream, read chunk by chunk and cancelled past the size cap. */
+  readonly body?: BodyStreamLike | null;
+  text(): Promise<string>;
+  arrayBuffer?(): Promise<ArrayBuffer>;
+}
+
 /** The part of `fetch` the transport uses, so that any compatible implementation can be injected. */
-export type FetchLike = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
-) => Promise<{ readonly status: number; text(): Promise<string> }>;
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
 
 /** Query parameters; `undefined` values are left out. */
 export type Query = Readonly<Record<string, string | number | undefined>>;
@@ -19,7 +56,21 @@ export type Query = Readonly<Record<string, string | number | undefined>>;
 /** A decoded WeChat response. */
 export type ApiResponse = Record<string, unknown>;
 
-export interface ApiRequest {
+/** A binary answer (an image such as a mini-program code), with the content type WeChat gave. */
+export interface BinaryResponse {
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
+/** Limits of one call, overriding the transport's defaults. */
+export interface CallOptions {
+  /** Time allowed for this call, body included, in ms (default: the transport's `timeoutMs`). */
+  readonly timeoutMs?: number;
+  /** Largest body accepted for this call, in bytes (default: the transport's limit for the kind of answer). */
+  readonly maxResponseBytes?: number;
+}
+
+export interface ApiRequest extends CallOptions {
   readonly method: 'GET' | 'POST';
   /** Path such as `/cgi-bin/component/api_query_auth`; a query string in it is kept. */
   readonly path: string;
@@ -33,8 +84,12 @@ export interface ApiTransportOptions {
   readonly apiBase?: string;
   /** `fetch` implementation (default the global `fetch`). */
   readonly fetch?: FetchLike;
-  /** Time allowed for one request, in ms (default 5000); exceeding it fails with `ERR_API_TIMEOUT`. */
+  /** Time allowed for one request, body included, in ms (default 5000); exceeding it fails with `ERR_API_TIMEOUT`. */
   readonly timeoutMs?: number;
+  /** Largest JSON body accepted, in bytes (default 1 MiB); a larger one fails with `ERR_API_RESPONSE`. */
+  readonly maxResponseBytes?: number;
+  /** Largest binary body accepted (`requestBytes`), in bytes (default 10 MiB). */
+  readonly maxBinaryResponseBytes?: number;
   /** How many times a `-1` (system busy) answer is retried (default 2). */
   readonly busyRetries?: number;
   /** Delay before the first busy retry, in ms, doubled each time (default 200). */
@@ -44,8 +99,10 @@ export interface ApiTransportOptions {
 }
 
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BINARY_BYTES = 10 * 1024 * 1024;
+/** A binary answer this small that starts with `{` is read as a possible JSON error (an image never starts so). */
+const MAX_SNIFFED_JSON_BYTES = 64 * 1024;
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -53,11 +110,26 @@ function nonNegativeInteger(name: string, value: number | undefined, fallback: n
   return value;
 }
 
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) throw optionError(name, 'must be an integer greater than 0');
+  return value;
+}
+
+/** What one exchange gave back before decoding; `api` is the path called, without its query. */
+interface RawAnswer {
+  readonly api: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
 /** Sends requests to the WeChat API. Errors never contain the query string (it may hold a token). */
 export class ApiTransport {
   readonly apiBase: string;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #maxJsonBytes: number;
+  readonly #maxBinaryBytes: number;
   readonly #busyRetries: number;
   readonly #busyBackoffMs: number;
   readonly #hooks: ApiHooks;
@@ -79,19 +151,40 @@ export class ApiTransport {
     this.#fetch = fetchImpl;
     this.#timeoutMs = nonNegativeInteger('timeoutMs', options.timeoutMs, 5000);
     if (this.#timeoutMs === 0) throw optionError('timeoutMs', 'must be greater than 0');
+    this.#maxJsonBytes = positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_JSON_BYTES);
+    this.#maxBinaryBytes = positiveInteger('maxBinaryResponseBytes', options.maxBinaryResponseBytes, DEFAULT_MAX_BINARY_BYTES);
     this.#busyRetries = nonNegativeInteger('busyRetries', options.busyRetries, 2);
     this.#busyBackoffMs = nonNegativeInteger('busyBackoffMs', options.busyBackoffMs, 200);
     this.#hooks = options.hooks ?? {};
   }
 
-  /** Sends the request; resolves to the decoded body when `errcode` is absent or 0. */
-  async request(request: ApiRequest): Promise<ApiResponse> {
+  /** Sends the request; resolves to the decoded JSON body when `errcode` is absent or 0. */
+  request(request: ApiRequest): Promise<ApiResponse> {
+    return this.#withRetries(async () => {
+      const answer = await this.#exchange(request, this.#maxJsonBytes);
+      return decode(answer.bytes.toString('utf8'), answer.api);
+    });
+  }
+
+  /**
+   * Sends the request and resolves to the body as bytes, for APIs that answer with a file (an image). A JSON
+   * body with a non-zero `errcode` is WeChat's error and rejects with `WechatApiError`, as in `request`.
+   */
+  requestBytes(request: ApiRequest): Promise<BinaryResponse> {
+    return this.#withRetries(async () => {
+      const answer = await this.#exchange(request, this.#maxBinaryBytes);
+      rejectJsonError(answer.bytes, answer.api);
+      return { contentType: answer.contentType, bytes: answer.bytes };
+    });
+  }
+
+  async #withRetries<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#once(request);
+        return await call();
       } catch (error) {
         if (error instanceof WechatApiError && error.errcode === ErrCodeSystemBusy && attempt < this.#busyRetries) {
-          await sleep(this.#busyBackoffMs * 2 ** attempt);
+          await delay(this.#busyBackoffMs * 2 ** attempt);
           continue;
         }
         if (error instanceof WechatApiError && error.errcode === ErrCodeQuotaExceeded) {
@@ -102,35 +195,114 @@ export class ApiTransport {
     }
   }
 
-  async #once(request: ApiRequest): Promise<ApiResponse> {
+  async #exchange(request: ApiRequest, defaultMaxBytes: number): Promise<RawAnswer> {
+    const timeoutMs = positiveInteger('timeoutMs', request.timeoutMs, this.#timeoutMs);
+    const maxBytes = positiveInteger('maxResponseBytes', request.maxResponseBytes, defaultMaxBytes);
     const url = new URL(this.apiBase + request.path);
     const api = url.pathname;
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    const init: Parameters<FetchLike>[1] = {
+    const controller = new AbortController();
+    const init: FetchInit = {
       method: request.method,
       headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(this.#timeoutMs),
+      signal: controller.signal,
+      redirect: 'manual',
     };
     if (request.method === 'POST') {
       init.headers['content-type'] = 'application/json; charset=utf-8';
       init.body = JSON.stringify(request.body ?? {});
     }
 
-    let status: number;
-    let text: string;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    // An injected fetch may ignore the signal: the deadline still ends the wait.
+    const deadline = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(ABORTED), { once: true }));
+    deadline.catch(() => undefined);
     try {
-      const response = await this.#fetch(url.href, init);
-      status = response.status;
-      text = await response.text();
+      const response = await Promise.race([this.#fetch(url.href, init), deadline]);
+      const status = response.status;
+      if (response.redirected === true) throw httpError(api, 'was redirected (redirects are not followed)');
+      if (status >= 300 && status <= 399) throw httpError(api, `HTTP ${status} (redirects are not followed)`);
+      if (status < 200 || status > 299) throw httpError(api, `HTTP ${status}`);
+      const bytes = await Promise.race([readBody(response, maxBytes, api), deadline]);
+      return { api, contentType: response.headers?.get('content-type') ?? '', bytes };
     } catch (error) {
-      if (init.signal.aborted) throw new WxOpenError('ERR_API_TIMEOUT', { detail: `${api} after ${this.#timeoutMs} ms` });
-      throw new WxOpenError('ERR_API_NETWORK', { detail: api, cause: error });
+      if (timedOut) throw new WxOpenError('ERR_API_TIMEOUT', { detail: `${api} after ${timeoutMs} ms` });
+      if (error instanceof WxOpenError) throw error;
+      const cause = networkCause(error);
+      throw new WxOpenError('ERR_API_NETWORK', { detail: `${api} ${cause.message}`, cause });
+    } finally {
+      clearTimeout(timer);
+      // Whatever was not read (an error status, an oversized body) is dropped with its connection.
+      if (!controller.signal.aborted) controller.abort();
     }
-    if (status < 200 || status > 299) throw new WxOpenError('ERR_API_HTTP', { detail: `${api} HTTP ${status}` });
-    return decode(text, api);
   }
+}
+
+const ABORTED = new Error('aborted');
+
+function httpError(api: string, what: string): WxOpenError {
+  return new WxOpenError('ERR_API_HTTP', { detail: `${api} ${what}` });
+}
+
+function tooLarge(api: string, maxBytes: number): WxOpenError {
+  return new WxOpenError('ERR_API_RESPONSE', { detail: `${api} body exceeds ${maxBytes} bytes` });
+}
+
+/** Reads the body, abandoning it as soon as it is known to exceed `maxBytes`. */
+async function readBody(response: FetchResponseLike, maxBytes: number, api: string): Promise<Buffer> {
+  const declared = Number(response.headers?.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) throw tooLarge(api, maxBytes);
+  const stream = response.body;
+  if (stream && typeof stream.getReader === 'function') {
+    const reader = stream.getReader();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!value) continue;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.cancel().catch(() => undefined);
+        throw tooLarge(api, maxBytes);
+      }
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    }
+    return Buffer.concat(chunks, size);
+  }
+  const bytes = typeof response.arrayBuffer === 'function' ? Buffer.from(await response.arrayBuffer()) : Buffer.from(await response.text(), 'utf8');
+  if (bytes.length > maxBytes) throw tooLarge(api, maxBytes);
+  return bytes;
+}
+
+/**
+ * A cause for a network failure built from codes and names only. The error a `fetch` throws may quote the
+ * URL (with its token) in its message or in the message of a cause, so none of those messages is kept.
+ */
+function networkCause(error: unknown): Error {
+  const parts: string[] = [];
+  let current: unknown = error;
+  let code: string | undefined;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const name = (current as { name?: unknown }).name;
+    const ownCode = (current as { code?: unknown }).code;
+    if (typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name)) parts.push(name);
+    if (typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(ownCode)) {
+      parts.push(ownCode);
+      code = ownCode;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  const cause = new Error(parts.length > 0 ? [...new Set(parts)].join(' ') : 'request failed');
+  cause.name = 'ApiNetworkError';
+  if (code !== undefined) Object.assign(cause, { code });
+  return cause;
 }
 
 /** Decodes a WeChat JSON body; a non-zero `errcode` becomes a `WechatApiError`. */
@@ -152,4 +324,22 @@ function decode(text: string, api: string): ApiResponse {
     throw new WechatApiError(errcode, errmsg, api);
   }
   return record;
+}
+
+/**
+ * APIs that answer with a file answer their errors as JSON, whatever the content type says. A small body that
+ * starts with `{` is decoded: a non-zero `errcode` rejects; anything else is returned as bytes.
+ */
+function rejectJsonError(bytes: Buffer, api: string): void {
+  if (bytes.length > MAX_SNIFFED_JSON_BYTES) return;
+  let start = 0;
+  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09)) start++;
+  if (bytes[start] !== 0x7b /* { */) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && (body as ApiResponse)['errcode'] !== undefined) decode(bytes.toString('utf8'), api);
 }

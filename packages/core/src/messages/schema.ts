@@ -4,16 +4,20 @@
  * spec type from a payload interface, so a spec that drifts from its interface does not compile.
  *
  * Normalisation rules (one place for all of them):
- * - a declared string field holds the element's text; a repeated scalar keeps its first occurrence;
+ * - a declared string field holds the element's text; a declared string or number element that repeats is
+ *   refused with `WxOpenError('ERR_XML')` naming it (two `MsgType` or two `Content` have no honest reading);
  * - a missing required string becomes `''`, a missing optional field stays absent;
  * - a declared list is always an array (one element → one item; a missing required list → `[]`);
  * - a declared record is always a record (an empty element → its required fields defaulted); a record that
  *   repeats by mistake is merged: its lists are concatenated (WeChat sometimes splits `PicList`), its other
  *   fields come from the first occurrence;
  * - a number field (only `CreateTime`) is a finite number, `0` when missing or not numeric;
- * - fields not declared are kept, deep-copied into plain objects and arrays.
- * The output is made of plain objects (normal prototype) that hold only their own data.
+ * - fields not declared are kept, deep-copied into records and arrays.
+ * The output is made of null-prototype records that hold only their own data: an element named `toString`,
+ * `hasOwnProperty` or `valueOf` is a field like any other and shadows no method. `JSON.stringify`, spreading
+ * and `Object.keys` work as on plain objects; `String(message)` does not (there is no `toString` to call).
  */
+import { WxOpenError } from '../errors';
 import type { XmlRecord, XmlValue } from '../xml';
 
 /** A string element: required, or optional (absent when missing). */
@@ -73,22 +77,27 @@ interface PlainRecord {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-function text(value: XmlValue | undefined): string {
+function newRecord(): PlainRecord {
+  return Object.create(null) as PlainRecord;
+}
+
+/** The text of an element that must occur once; `path` names it in the error when it repeats. */
+function text(value: XmlValue | undefined, path: string): string {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return text(value[0]);
+  if (Array.isArray(value)) throw new WxOpenError('ERR_XML', { detail: `element ${path} repeats but may occur once` });
   return '';
 }
 
-function toNumber(value: XmlValue | undefined): number {
-  const n = Number(text(value));
+function toNumber(value: XmlValue | undefined, path: string): number {
+  const n = Number(text(value, path));
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Deep copy of an undeclared value into plain objects and arrays. */
+/** Deep copy of an undeclared value into null-prototype records and arrays. */
 function plain(value: XmlValue): Plain {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(plain);
-  const out: PlainRecord = {};
+  const out = newRecord();
   for (const key in value) {
     if (key !== '__proto__') out[key] = plain(value[key] as XmlValue);
   }
@@ -100,27 +109,27 @@ function listItems(value: XmlValue | undefined): readonly XmlValue[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function toList(value: XmlValue | undefined, item: 'string' | Spec): Plain[] {
+function toList(value: XmlValue | undefined, item: 'string' | Spec, path: string): Plain[] {
   const items = listItems(value);
   const out: Plain[] = new Array<Plain>(items.length);
   for (let i = 0; i < items.length; i++) {
     const v = items[i];
-    out[i] = item === 'string' ? text(v) : normalize(v, item);
+    out[i] = item === 'string' ? text(v, path) : normalizeAt(v, item, path);
   }
   return out;
 }
 
-function field(value: XmlValue | undefined, spec: FieldSpec): Plain | undefined {
-  if (spec === 'string') return text(value);
-  if (spec === 'string?') return value === undefined ? undefined : text(value);
-  if (spec === 'number') return toNumber(value);
+function field(value: XmlValue | undefined, spec: FieldSpec, path: string): Plain | undefined {
+  if (spec === 'string') return text(value, path);
+  if (spec === 'string?') return value === undefined ? undefined : text(value, path);
+  if (spec === 'number') return toNumber(value, path);
   if (value === undefined && spec.optional) return undefined;
-  if ('list' in spec) return toList(value, spec.list);
-  if (!Array.isArray(value)) return normalize(value, spec.record);
-  // A record that should occur once but repeats: merge its occurrences.
-  const first = normalize(value[0], spec.record);
+  if ('list' in spec) return toList(value, spec.list, path);
+  if (!Array.isArray(value)) return normalizeAt(value, spec.record, path);
+  // A record that should occur once but repeats: merge its occurrences (WeChat sometimes splits `PicList`).
+  const first = normalizeAt(value[0], spec.record, path);
   for (let i = 1; i < value.length; i++) {
-    const next = normalize(value[i], spec.record);
+    const next = normalizeAt(value[i], spec.record, path);
     for (const key in spec.record) {
       const fieldSpec = spec.record[key];
       if (fieldSpec !== undefined && typeof fieldSpec === 'object' && 'list' in fieldSpec && Array.isArray(next[key])) {
@@ -133,11 +142,17 @@ function field(value: XmlValue | undefined, spec: FieldSpec): Plain | undefined 
 
 /**
  * Normalises `value` (a parsed element: a record, or a string for an element without children) to the
- * shape described by `spec`.
+ * shape described by `spec`. Throws `WxOpenError('ERR_XML')` when a declared single-valued element repeats.
  */
 export function normalize(value: XmlValue | undefined, spec: Spec): PlainRecord {
-  const out: PlainRecord = {};
+  return normalizeAt(value, spec, '');
+}
+
+/** `normalize` for the element at `path` (`''` for the root, `ScanCodeInfo` for a child…), named in errors. */
+function normalizeAt(value: XmlValue | undefined, spec: Spec, path: string): PlainRecord {
+  const out = newRecord();
   const source = value !== undefined && typeof value === 'object' && !Array.isArray(value) ? (value as XmlRecord) : undefined;
+  const at = (key: string) => (path === '' ? key : `${path}.${key}`);
   if (source) {
     for (const key in source) {
       if (key === '__proto__') continue;
@@ -146,14 +161,14 @@ export function normalize(value: XmlValue | undefined, spec: Spec): PlainRecord 
       if (fieldSpec === undefined) {
         out[key] = plain(v);
       } else {
-        const normalized = field(v, fieldSpec);
+        const normalized = field(v, fieldSpec, at(key));
         if (normalized !== undefined) out[key] = normalized;
       }
     }
   }
   for (const key in spec) {
     if (source && hasOwn.call(source, key)) continue;
-    const normalized = field(undefined, spec[key] as FieldSpec);
+    const normalized = field(undefined, spec[key] as FieldSpec, at(key));
     if (normalized !== undefined) out[key] = normalized;
   }
   return out;

@@ -1,5 +1,5 @@
 /**
- * Typed WeChat payloads. CONTRACT (owned by the types work; exported names are stable):
+ * Typed WeChat payloads.
  * - `WechatMessage`: discriminated union of every MsgType of PROTOCOL.md §3.3 and every Event of §3.4
  *   (`MsgType: 'event'` narrowed further by `Event`), nested shapes included.
  * - `UnknownMessage`: the open default for kinds not in the union (raw fields kept).
@@ -7,11 +7,13 @@
  * - `MessageType`, `EventType`, `InfoType`: the literal unions; `MessageOf<T>`, `EventOf<E>`, `InfoOf<T>`
  *   pick a member.
  * - `toMessage(record)` / `toInfo(record)`: turn a parsed `XmlRecord` into the typed shape (CreateTime as a
- *   number, MsgId kept as a string, repeated elements always arrays).
+ *   number, MsgId kept as a string, repeated elements always arrays), made of null-prototype records. A
+ *   declared single-valued element that repeats (two `MsgType`, two `Content`) is refused with `ERR_XML`.
  *
  * The interfaces live in `ordinary.ts`, `events.ts` and `info.ts`, each beside the spec that normalises it
  * (`schema.ts` holds the rules).
  */
+import { WxOpenError } from '../errors';
 import type { XmlRecord, XmlValue } from '../xml';
 import { EVENT_SPECS, type EventType, type WechatEvent } from './events';
 import { INFO_SPECS, type ComponentInfo, type InfoHeader, type InfoType } from './info';
@@ -47,7 +49,12 @@ const UNKNOWN_MESSAGE: Spec = MESSAGE_HEADER;
 const UNKNOWN_EVENT: Spec = { ...MESSAGE_HEADER, Event: 'string' };
 const UNKNOWN_INFO: Spec = { AppId: 'string', CreateTime: 'number', InfoType: 'string' };
 
-function kind(value: XmlValue | undefined): string | undefined {
+/**
+ * The value of a discriminating element (`MsgType`, `Event`, `InfoType`). One that repeats is refused: reading
+ * either occurrence would pick the spec of one kind for the fields of another.
+ */
+function kind(value: XmlValue | undefined, name: string): string | undefined {
+  if (Array.isArray(value)) throw new WxOpenError('ERR_XML', { detail: `element ${name} repeats but may occur once` });
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -59,20 +66,22 @@ function messageSpec(msgType: string | undefined, event: string | undefined): Sp
 
 /**
  * Turns a parsed message or event into its typed shape: `CreateTime` becomes a number, ids stay strings,
- * elements that can repeat become arrays (even with one element), nested elements become plain objects,
+ * elements that can repeat become arrays (even with one element), nested elements become records,
  * a missing optional field stays absent and a missing required string becomes `''`. Kinds wxopen does not
- * know come back as `UnknownMessage` with every raw field (as plain objects).
+ * know come back as `UnknownMessage` with every raw field. Every record is a null-prototype record, so element
+ * names such as `toString` are plain fields. Throws `WxOpenError('ERR_XML')` when a declared single-valued
+ * element repeats.
  */
 export function toMessage(record: XmlRecord): WechatMessage | UnknownMessage {
-  const msgType = kind(record['MsgType']);
-  const event = msgType === 'event' ? kind(record['Event']) : undefined;
+  const msgType = kind(record['MsgType'], 'MsgType');
+  const event = msgType === 'event' ? kind(record['Event'], 'Event') : undefined;
   const spec = messageSpec(msgType, event) ?? (msgType === 'event' ? UNKNOWN_EVENT : UNKNOWN_MESSAGE);
   return normalize(record, spec) as unknown as WechatMessage | UnknownMessage;
 }
 
 /** Turns a parsed component (`InfoType`) push into its typed shape, with the rules of `toMessage`. */
 export function toInfo(record: XmlRecord): ComponentInfo | UnknownInfo {
-  const infoType = kind(record['InfoType']);
+  const infoType = kind(record['InfoType'], 'InfoType');
   const spec = infoType !== undefined && hasOwn.call(INFO_SPECS, infoType) ? (INFO_SPECS[infoType as InfoType] as Spec) : UNKNOWN_INFO;
   return normalize(record, spec) as unknown as ComponentInfo | UnknownInfo;
 }

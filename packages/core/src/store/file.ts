@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, open, rename } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ExpiringMap, expiryOf, startSweeping } from './expiring-map';
+import { FileLock } from './file-lock';
 import type { Store } from './types';
 
 export interface FileStoreOptions {
   /**
    * The JSON file that holds the durable entries, e.g. `.wxopen/state.json` (required). Read once, synchronously,
-   * by the constructor; created with its directory (mode 0600, it holds refresh tokens) on the first write.
+   * by the constructor, which also creates its directory and takes the lock `<path>.lock`; the file itself is
+   * created (mode 0600, it holds refresh tokens) on the first write.
    */
   readonly path: string;
   /**
@@ -39,8 +42,14 @@ interface StateFile {
  * A `Store` for one process whose durable data survives a restart: entries live in memory and every change to a
  * persisted entry is written to one JSON file before the call resolves.
  *
- * - **Crash-safe**: each write goes to `<path>.tmp` in the same directory, is fsynced, then renamed over `path`,
- *   so the file is always either the previous or the next complete state — also after `kill -9` or a power cut.
+ * - **One process per file**: the constructor takes the lock `<path>.lock` (created exclusively, holding the pid,
+ *   host, a random id and the start time) and throws an `Error` naming the holder and the fix when another live
+ *   process — or another `FileStore` of this process — has the file open. A lock left by a process that died is
+ *   taken over (see `./file-lock`); `close()` removes it.
+ * - **Crash-safe**: each write goes to a temporary file of its own in the same directory
+ *   (`<path>.<pid>.<random>.tmp`, removed if the write fails), is fsynced, then renamed over `path`, so the file
+ *   is always either the previous or the next complete state — also after `kill -9` or a power cut. Temporary
+ *   files a crash left behind are removed when the next holder opens the file.
  * - **Acknowledged means on disk**: `set`, `delete`, `setIfAbsent` and `compareAndDelete` on a persisted entry
  *   resolve once a write that includes them has been renamed into place (and reject if that write failed).
  * - **Bursts coalesce**: at most one write runs at a time; every change made while it runs joins one next write.
@@ -48,16 +57,15 @@ interface StateFile {
  * - **A corrupt file fails loudly**: the constructor throws an `Error` naming the path instead of starting empty
  *   and then overwriting refresh tokens. Move the file aside (or repair it) to start.
  *
- * One process per file: two processes writing the same file overwrite each other's changes. For several
- * processes use `RedisStore` from `@wxopen/redis`. Every write rewrites the whole file, which suits the few
- * thousand entries of a platform with many authorizers.
+ * For several processes use `RedisStore` from `@wxopen/redis`. Every write rewrites the whole file, which suits
+ * the few thousand entries of a platform with many authorizers.
  */
 export class FileStore implements Store {
   /** Only this process sees a `FileStore`. */
   readonly shared: boolean = false;
   /** The absolute path of the state file. */
   readonly path: string;
-  readonly #tmpPath: string;
+  readonly #lock: FileLock;
   readonly #persistMinTtlMs: number;
   readonly #now: () => number;
   readonly #entries: ExpiringMap<Entry>;
@@ -66,7 +74,7 @@ export class FileStore implements Store {
   #queued: Promise<void> | undefined;
   /** The last write scheduled; the next one starts after it. */
   #tail: Promise<void> = Promise.resolve();
-  #dirReady = false;
+  #closed = false;
 
   constructor(options: FileStoreOptions) {
     if (typeof options?.path !== 'string' || options.path === '') {
@@ -76,12 +84,19 @@ export class FileStore implements Store {
     if (!(persistMinTtlMs >= 0)) throw new TypeError('wxopen: option `persistMinTtlMs` must be a number of milliseconds, 0 or more');
 
     this.path = resolve(options.path);
-    this.#tmpPath = `${this.path}.tmp`;
     this.#persistMinTtlMs = persistMinTtlMs;
     this.#now = options.now ?? Date.now;
     this.#entries = new ExpiringMap(this.#now);
-    this.#load();
-    this.#timer = startSweeping(() => this.sweep(), options.sweepIntervalMs);
+    mkdirSync(dirname(this.path), { recursive: true });
+    this.#lock = FileLock.acquire(`${this.path}.lock`, this.path);
+    try {
+      this.#load();
+      this.#timer = startSweeping(() => this.sweep(), options.sweepIntervalMs);
+    } catch (error) {
+      this.#lock.releaseSync();
+      throw error;
+    }
+    this.#removeTemporaryFiles();
   }
 
   /** Number of live entries, persisted or not (after a sweep), for tests and metrics. */
@@ -139,10 +154,18 @@ export class FileStore implements Store {
     await (this.#queued ?? this.#tail);
   }
 
-  /** Flushes and stops the sweep timer. The entries stay readable. */
+  /**
+   * Flushes, stops the sweep timer and releases the lock, so that another process may open the file. The
+   * entries stay readable; a change that must reach the file after `close` rejects (the lock is no longer held).
+   */
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.flush();
+    try {
+      await this.flush(); // rejects if the last write failed: the caller learns the file is behind
+    } finally {
+      this.#closed = true;
+      await this.#lock.release();
+    }
   }
 
   #entry(value: string, ttlMs: number | undefined): Entry {
@@ -152,6 +175,7 @@ export class FileStore implements Store {
 
   /** A promise for a write that includes every change made so far (group commit). */
   #persist(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error(`wxopen: FileStore ${this.path} is closed; the change is kept in memory only`));
     if (this.#queued) return this.#queued;
     const run = this.#tail
       .catch(() => undefined) // the callers of a failed write got its error; this write retries the state
@@ -175,20 +199,43 @@ export class FileStore implements Store {
   }
 
   async #write(data: string): Promise<void> {
-    const dir = dirname(this.path);
-    if (!this.#dirReady) {
-      await mkdir(dir, { recursive: true });
-      this.#dirReady = true;
-    }
-    const file = await open(this.#tmpPath, 'w', 0o600);
+    // A name of its own per write: no other writer (another process that ignored the lock, a former
+    // incarnation) can write into it or rename it away half-written.
+    const tmpPath = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await file.writeFile(data, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
+      const file = await open(tmpPath, 'wx', 0o600);
+      try {
+        await file.writeFile(data, 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(tmpPath, this.path);
+    } catch (error) {
+      await unlink(tmpPath).catch(() => undefined);
+      throw error;
     }
-    await rename(this.#tmpPath, this.path);
-    await syncDirectory(dir);
+    await syncDirectory(dirname(this.path));
+  }
+
+  /** Removes the temporary files of writes a crash interrupted (this store holds the lock: none is live). */
+  #removeTemporaryFiles(): void {
+    const dir = dirname(this.path);
+    const prefix = `${basename(this.path)}.`;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !/^(?:\d+\.[0-9a-f]+\.)?tmp$/.test(name.slice(prefix.length))) continue;
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // best effort: a leftover temporary file is never read
+      }
+    }
   }
 
   #load(): void {

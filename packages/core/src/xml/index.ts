@@ -1,11 +1,12 @@
 /**
- * XML for WeChat payloads. CONTRACT (owned by the XML work; signatures are stable):
+ * XML for WeChat payloads.
  * - `parseXml(text)` returns the children of the root element as an `XmlRecord` (null-prototype object):
  *   leaf elements become strings (CDATA unwrapped, entities decoded, text NOT trimmed), elements with
  *   children become records, repeated elements become arrays. Attributes are ignored.
  *   A leading BOM and whitespace are tolerated. DOCTYPE/ENTITY declarations, `__proto__`/`constructor`/
  *   `prototype` element names, more than `MAX_ELEMENTS` elements or nesting deeper than `MAX_DEPTH` throw
  *   `WxOpenError('ERR_XML')`.
+ * - `parseXmlStrict(text)` is the scanner alone: linear time on every input, for unauthenticated bytes.
  * - `buildXml(record, root = 'xml')` writes strings as CDATA (splitting `]]>`), numbers as text, records as
  *   nested elements and arrays as repeated elements.
  *
@@ -13,8 +14,9 @@
  * xml2js (`./fallback`) whatever the scanner is not sure of. Both produce the same record for every document
  * the scanner answers (differential tests); the limits and name checks are shared (`./record`).
  * Details of the contract that both paths keep:
- * - A DOCTYPE or ENTITY declaration is rejected before any parsing, wherever it stands outside a CDATA
- *   section or a comment (inside CDATA it is ordinary text, such as a user's message).
+ * - A DOCTYPE or ENTITY declaration, and any other `<!` that opens neither a comment nor a CDATA section, is
+ *   rejected before any parsing, wherever it stands outside a CDATA section or a comment (inside CDATA it is
+ *   ordinary text, such as a user's message).
  * - Character data is kept as is: CR, control characters and `]]>` split over CDATA sections all come back,
  *   so `parseXml(buildXml({ a: s })).a === s` for every string `s` without lone surrogates.
  * - `MAX_ELEMENTS` counts every element but the root; `MAX_DEPTH` is the depth of the deepest element, the
@@ -23,6 +25,7 @@
  *   which WeChat does not send) keeps its text under the key `_`.
  */
 import { parseWithXml2js } from './fallback';
+import { find, meter } from './meter';
 import type { XmlRecord } from './record';
 import { isForbiddenName, xmlError } from './record';
 import { scanXml } from './scan';
@@ -36,46 +39,72 @@ export interface XmlInput {
   readonly [name: string]: XmlInputValue | undefined;
 }
 
-const MAYBE_DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
+const DECLARATIONS = 'DOCTYPE and ENTITY declarations are not allowed';
+/** A `<!` that opens neither a comment nor a CDATA section (sax reads `CDATA` in any case, so the test does). */
+const SUSPECT_DECLARATION = /<!(?!--|\[CDATA\[)/i;
 
 /**
- * Rejects DOCTYPE and ENTITY declarations. `<!` sequences inside CDATA sections and comments are skipped, so
- * a message whose text mentions `<!DOCTYPE` still parses. An unterminated section ends the search: the parser
- * will reject the document anyway.
+ * Refuses every `<!` that opens neither a comment nor a CDATA section: a DOCTYPE or ENTITY declaration (no
+ * entity expansion, no external entity), and any other markup declaration, which can only stand inside a DTD
+ * (refused) and which sax reads in time quadratic in its length. `<!` sequences inside CDATA sections and
+ * comments are skipped, so a message whose text mentions `<!DOCTYPE` still parses. An unterminated section
+ * ends the search: every reader rejects the document anyway, in linear time.
+ *
+ * Linear: the prefilter is a literal `<!` with a bounded look-ahead, and each search starts where the last
+ * one ended.
  */
 function rejectDeclarations(text: string): void {
-  if (!MAYBE_DECLARATION.test(text)) return; // the usual case: nothing that could be one, anywhere
-  let at = text.indexOf('<!');
+  meter.steps += text.length;
+  if (!SUSPECT_DECLARATION.test(text)) return; // the usual case: only comments and CDATA, or no `<!` at all
+  let at = find(text, '<!', 0);
   while (at >= 0) {
-    let next = at + 2;
-    if (text.startsWith('<![CDATA[', at)) {
-      const end = text.indexOf(']]>', at + 9);
-      if (end < 0) return;
-      next = end + 3;
-    } else if (text.startsWith('<!--', at)) {
-      const end = text.indexOf('-->', at + 4);
-      if (end < 0) return;
-      next = end + 3;
-    } else if (/^(DOCTYPE|ENTITY)/i.test(text.slice(at + 2, at + 9))) {
-      throw xmlError('DOCTYPE and ENTITY declarations are not allowed');
+    const head = text.slice(at + 2, at + 9);
+    meter.steps += head.length;
+    let end: number;
+    if (head.startsWith('--')) {
+      end = find(text, '-->', at + 4);
+    } else if (head.toUpperCase() === '[CDATA[') {
+      end = find(text, ']]>', at + 9);
+    } else {
+      throw xmlError(/^(DOCTYPE|ENTITY)/i.test(head) ? DECLARATIONS : 'only comments and CDATA sections may start with <!');
     }
-    at = text.indexOf('<!', next);
+    if (end < 0) return;
+    at = find(text, '<!', end + 3);
   }
 }
 
-/** What both paths start from: no BOM, no leading whitespace, no declarations. */
+/** What every path starts from: no BOM, no leading whitespace, no declarations. */
 function prepare(input: string): string {
   if (typeof input !== 'string') throw new TypeError('wxopen: parseXml(text) needs a string (decode the body as UTF-8 first)');
+  meter.steps += input.length;
   const text = (input.charCodeAt(0) === 0xfeff ? input.slice(1) : input).trimStart();
   if (!text.startsWith('<')) throw xmlError('not XML');
   rejectDeclarations(text);
   return text;
 }
 
-/** Parses a WeChat XML document (see the contract above). Throws `WxOpenError('ERR_XML')` on any failure. */
+/**
+ * Parses a WeChat XML document (see the contract above). Throws `WxOpenError('ERR_XML')` on any failure.
+ * What the scanner declines goes to xml2js, whose time is not linear in every input: use it on authenticated
+ * text only (a decrypted message), and `parseXmlStrict` on bytes whose signature has not been checked.
+ */
 export function parseXml(input: string): XmlRecord {
   const text = prepare(input);
   return scanXml(text) ?? parseWithXml2js(text);
+}
+
+/**
+ * The scanner alone, for bytes nobody has authenticated yet (an encrypted envelope before its `msg_signature`
+ * is checked, a plain-mode body): linear time on every input, never a fallback parser. Reads the documents
+ * WeChat sends — elements without attributes, text, CDATA, the predefined entities and character references,
+ * an optional `<?xml …?>` declaration — with the same record as `parseXml`, and refuses everything else
+ * (comments, attributes, processing instructions, other entities, malformed markup) with
+ * `WxOpenError('ERR_XML')`.
+ */
+export function parseXmlStrict(input: string): XmlRecord {
+  const record = scanXml(prepare(input));
+  if (record === undefined) throw xmlError('markup outside what WeChat sends (attribute, comment, instruction, entity) or malformed');
+  return record;
 }
 
 /**

@@ -15,7 +15,14 @@
  * `MAX_ELEMENTS`) are the shared ones and throw at once.
  *
  * Input must already be prepared by `parseXml` (BOM and leading whitespace removed, declarations rejected).
+ *
+ * It runs in linear time on every input, which is why it may read bytes whose signature has not been checked
+ * yet: the position only moves forward, every search starts where the last one stopped (a failed search ends
+ * the scan), a reference is looked for within 10 characters of its `&`, and nesting is bounded by
+ * `MAX_DEPTH`. Each search, loop and copy adds what it examines to `meter.steps`; the linearity tests hold
+ * the total under a small constant per input character for the known pathological shapes.
  */
+import { find, meter } from './meter';
 import type { ElementBudget, XmlRecord } from './record';
 import { addChild, checkElement, newRecord } from './record';
 
@@ -72,25 +79,39 @@ function resolveReference(name: string): string | Unsure {
   return isXmlChar(code) ? String.fromCodePoint(code) : UNSURE;
 }
 
-/** Decodes the references of a run of plain text. */
+/** The longest reference the scanner reads, `&` and `;` excluded (`&#1114111;` has 8). */
+const MAX_REFERENCE = 9;
+
+/** The `;` closing the reference that starts at `amp`, looked for in a bounded window; -1 when absent. */
+function semicolonAfter(text: string, amp: number): number {
+  const limit = Math.min(text.length, amp + MAX_REFERENCE + 2);
+  meter.steps += limit - amp;
+  for (let i = amp + 1; i < limit; i++) if (text.charCodeAt(i) === 0x3b /* ; */) return i;
+  return -1;
+}
+
+/** Decodes the references of a run of plain text; the run itself when it holds none. */
 function decodeText(text: string): string | Unsure {
-  let amp = text.indexOf('&');
+  let amp = find(text, '&', 0);
   if (amp < 0) return text;
   let out = '';
   let from = 0;
   while (amp >= 0) {
-    const semicolon = text.indexOf(';', amp + 1);
-    if (semicolon < 0 || semicolon - amp > 10) return UNSURE;
+    const semicolon = semicolonAfter(text, amp);
+    if (semicolon < 0) return UNSURE;
     const char = resolveReference(text.slice(amp + 1, semicolon));
     if (char === UNSURE) return UNSURE;
+    meter.steps += amp - from;
     out += text.slice(from, amp) + char;
     from = semicolon + 1;
-    amp = text.indexOf('&', from);
+    amp = find(text, '&', from);
   }
+  meter.steps += text.length - from;
   return out + text.slice(from);
 }
 
 function isAllSpace(text: string): boolean {
+  meter.steps += text.length;
   for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
   return true;
 }
@@ -107,8 +128,9 @@ class Scanner {
   /** The whole document: optional declaration, the root element, trailing whitespace. */
   document(): XmlRecord | Unsure {
     const text = this.#text;
+    meter.steps += 6;
     if (text.startsWith('<?xml') && (text[5] === '?' || isSpace(text.charCodeAt(5)))) {
-      const end = text.indexOf('?>', 5);
+      const end = find(text, '?>', 5);
       if (end < 0) return UNSURE;
       this.#pos = end + 2;
       this.#skipSpace();
@@ -124,7 +146,9 @@ class Scanner {
   }
 
   #skipSpace(): void {
+    const from = this.#pos;
     while (this.#pos < this.#text.length && isSpace(this.#text.charCodeAt(this.#pos))) this.#pos++;
+    meter.steps += this.#pos - from + 1;
   }
 
   #name(): string | Unsure {
@@ -133,6 +157,7 @@ class Scanner {
     if (!isNameStart(text.charCodeAt(start))) return UNSURE;
     let end = start + 1;
     while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+    meter.steps += end - start + 1;
     this.#pos = end;
     return text.slice(start, end);
   }
@@ -141,6 +166,7 @@ class Scanner {
   #element(name: string, depth: number): string | XmlRecord | Unsure {
     const text = this.#text;
     this.#skipSpace();
+    meter.steps += 2;
     if (text.startsWith('/>', this.#pos)) {
       this.#pos += 2;
       return '';
@@ -152,20 +178,22 @@ class Scanner {
     let onlySpace = true; // the character data is plain whitespace only (no CDATA, no reference)
     let record: XmlRecord | undefined;
     for (;;) {
-      const lt = text.indexOf('<', this.#pos);
+      const lt = find(text, '<', this.#pos);
       if (lt < 0) return UNSURE;
       if (lt > this.#pos) {
         const run = text.slice(this.#pos, lt);
         const decoded = decodeText(run);
         if (decoded === UNSURE) return UNSURE;
         data += decoded;
-        if (onlySpace && (run.includes('&') || !isAllSpace(run))) onlySpace = false;
+        // A run that held a reference decodes to a shorter, other string: it is not plain whitespace.
+        if (onlySpace && (decoded !== run || !isAllSpace(run))) onlySpace = false;
       }
       this.#pos = lt + 1;
       const next = text.charCodeAt(this.#pos);
       if (next === 0x2f /* / */) {
         // The end tag must name this element: compared in place, without slicing the name out.
         const end = this.#pos + 1 + name.length;
+        meter.steps += name.length + 1;
         if (!text.startsWith(name, this.#pos + 1) || isNameChar(text.charCodeAt(end))) return UNSURE;
         this.#pos = end;
         this.#skipSpace();
@@ -175,10 +203,12 @@ class Scanner {
         return onlySpace ? record : UNSURE; // mixed content
       }
       if (next === 0x21 /* ! */) {
+        meter.steps += CDATA_OPEN.length;
         if (!text.startsWith(CDATA_OPEN, lt)) return UNSURE; // comment or declaration
         const start = lt + CDATA_OPEN.length;
-        const end = text.indexOf(CDATA_CLOSE, start);
+        const end = find(text, CDATA_CLOSE, start);
         if (end < 0) return UNSURE;
+        meter.steps += end - start;
         data += text.slice(start, end);
         onlySpace = false;
         this.#pos = end + CDATA_CLOSE.length;

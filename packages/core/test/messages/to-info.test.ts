@@ -107,9 +107,9 @@ describe('toInfo (PROTOCOL.md §3.1)', () => {
     expect(isKnownInfo(info('unauthorized', '<AuthorizerAppid>a</AuthorizerAppid>'))).toBe(true);
   });
 
-  it('returns a plain object', () => {
+  it('returns a null-prototype record, nested records included', () => {
     const got = info('notify_third_fastregisterbetaapp', '<appid>a</appid><status>0</status><msg>m</msg><info><unique_id>u</unique_id><name>n</name></info>');
-    expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
-    expect(Object.getPrototypeOf((got as unknown as { info: object }).info)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(got)).toBeNull();
+    expect(Object.getPrototypeOf((got as unknown as { info: object }).info)).toBeNull();
   });
 });

@@ -316,12 +316,12 @@ describe('toMessage: events (PROTOCOL.md §3.4)', () => {
 });
 
 describe('toMessage: normalisation rules', () => {
-  it('returns plain objects with the normal prototype, nested records included', () => {
+  it('returns null-prototype records that hold only their own data, nested records included', () => {
     const msg = event('scancode_waitmsg', '<EventKey>6</EventKey><ScanCodeInfo><ScanType>qrcode</ScanType><ScanResult>1</ScanResult></ScanCodeInfo><Extra><a>1</a></Extra>');
-    expect(Object.getPrototypeOf(msg)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(msg)).toBeNull();
     const nested = msg as unknown as { ScanCodeInfo: object; Extra: object };
-    expect(Object.getPrototypeOf(nested.ScanCodeInfo)).toBe(Object.prototype);
-    expect(Object.getPrototypeOf(nested.Extra)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(nested.ScanCodeInfo)).toBeNull();
+    expect(Object.getPrototypeOf(nested.Extra)).toBeNull();
   });
 
   it('does not share structure with the parsed record', () => {
@@ -343,8 +343,10 @@ describe('toMessage: normalisation rules', () => {
     expect(popup).toMatchObject({ SubscribeMsgPopupEvent: { List: [] } });
   });
 
-  it('keeps the first value of a scalar element that repeats by mistake', () => {
-    expect(message('<MsgType>text</MsgType><Content>first</Content><Content>second</Content><MsgId>1</MsgId>')).toMatchObject({ Content: 'first' });
+  it('refuses a scalar element that repeats, naming it (neither occurrence is the honest value)', () => {
+    expect(() => message('<MsgType>text</MsgType><Content>first</Content><Content>second</Content><MsgId>1</MsgId>')).toThrow(
+      expect.objectContaining({ code: 'ERR_XML', detail: 'element Content repeats but may occur once' }),
+    );
   });
 
   it('turns a missing or non-numeric CreateTime into 0', () => {

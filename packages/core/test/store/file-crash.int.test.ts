@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '@wxopen/core';
 
 // Proves that FileStore survives `kill -9` at any moment: a child process (running the BUILT core, so run
 // `npx tsc -b` first) writes in a tight loop and is SIGKILLed at a random moment, several times over the same file.
-// After each kill the file must parse and hold every value whose write the child had acknowledged.
+// After each kill the file must parse and hold every value whose write the child had acknowledged, and the
+// killed child's lock must still be there: the next process (the next round, then this one) takes it over.
 
 const CHILD = join(__dirname, 'file-crash-child.mjs');
 const BUILT = join(__dirname, '../../dist/store/file.js');
@@ -18,6 +19,7 @@ interface Outcome {
   stderr: string;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+  pid: number | undefined;
 }
 
 function runAndKill(path: string, round: number, killAfterMs: number): Promise<Outcome> {
@@ -47,7 +49,7 @@ function runAndKill(path: string, round: number, killAfterMs: number): Promise<O
         const count = /^counter (\d+)$/.exec(line);
         if (count) counter = Number(count[1]);
       }
-      resolve({ acked, counter, stderr, exitCode, signal });
+      resolve({ acked, counter, stderr, exitCode, signal, pid: child.pid });
     });
   });
 }
@@ -78,12 +80,17 @@ describe('FileStore under kill -9', () => {
       expect(Number(state.entries.counter?.v)).toBeGreaterThanOrEqual(outcome.counter);
       // Short-lived marks never reach the disk.
       expect(Object.keys(state.entries).filter((key) => key.startsWith('dedup:'))).toEqual([]);
+      // The killed holder's lock is left behind (nothing ran to remove it); the next round must take it over.
+      expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8'))).toMatchObject({ pid: outcome.pid });
     }
 
-    // And the store itself loads what the last killed process left.
+    // And the store itself takes the dead child's lock over and loads what it left.
     const store = new FileStore({ path });
+    expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]); // a killed write's temporary file is cleaned
     for (const [key, value] of everAcked) expect(await store.get(key)).toBe(value);
     expect(Number(await store.get('counter'))).toBeGreaterThanOrEqual(1);
     await store.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
   }, 60_000);
 });

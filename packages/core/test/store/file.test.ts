@@ -145,8 +145,10 @@ describe('FileStore', () => {
     const store = new FileStore({ path });
     const rename = jest.spyOn(fsPromises, 'rename');
     await store.set('k', 'v');
-    expect(rename).toHaveBeenCalledWith(`${path}.tmp`, path);
-    expect(existsSync(`${path}.tmp`)).toBe(false);
+    const tmp = rename.mock.calls[0]?.[0] as string;
+    expect(rename).toHaveBeenCalledWith(tmp, path);
+    expect(tmp.startsWith(`${path}.${process.pid}.`) && tmp.endsWith('.tmp')).toBe(true);
+    expect(existsSync(tmp)).toBe(false);
     await store.close();
   });
 

@@ -2,7 +2,9 @@
 
 export type Fault =
   | { readonly kind: 'errcode'; readonly errcode: number; readonly errmsg: string | undefined }
-  | { readonly kind: 'http'; readonly status: number };
+  | { readonly kind: 'http'; readonly status: number }
+  /** Never answered: the connection stays open until the client gives up or the fake closes. */
+  | { readonly kind: 'hang' };
 
 export class Faults {
   readonly #queued = new Map<string, Fault[]>();
