@@ -130,13 +130,13 @@ export const HOSTILE_XML: readonly HostileCase[] = [
   { name: 'an envelope with a DOCTYPE declaring an external entity (file:///etc/passwd)', request: (f) => editedEnvelope(f, (x) => useEntities(EXTERNAL_ENTITY + x)), status: 400, code: 'ERR_XML', detail: /DOCTYPE/ },
   { name: 'an envelope with a billion-laughs entity bomb', request: (f) => editedEnvelope(f, (x) => useEntities(BILLION_LAUGHS + x)), status: 400, code: 'ERR_XML', detail: /DOCTYPE/ },
   { name: 'an envelope with a lower-case <!doctype> after a BOM and a comment', request: (f) => editedEnvelope(f, beforeRoot('\ufeff<!-- hi --><!doctype xml [<!ENTITY x "y">]>')), status: 400, code: 'ERR_XML', detail: /DOCTYPE/ },
-  { name: 'an envelope that uses an undeclared entity (refused by the scanner: never parsed before the signature)', request: (f) => editedEnvelope(f, (x) => x.replace(`<![CDATA[${RECIPIENT}]]>`, '&lol9;')), status: 400, code: 'ERR_XML', detail: /envelope is not a plain WeChat XML document/ },
+  { name: 'an envelope that uses an undeclared entity (refused by the scanner: never parsed before the signature)', request: (f) => editedEnvelope(f, (x) => x.replace(`<![CDATA[${RECIPIENT}]]>`, '&lol9;')), status: 400, code: 'ERR_XML', detail: /markup outside what WeChat sends/ },
   { name: 'an envelope with a __proto__ element', request: (f) => editedEnvelope(f, beforeRootEnd(PROTO)), status: 400, code: 'ERR_XML', detail: /forbidden element name/ },
   { name: 'an envelope with a constructor.prototype element', request: (f) => editedEnvelope(f, beforeRootEnd(CONSTRUCTOR)), status: 400, code: 'ERR_XML', detail: /forbidden element name/ },
   { name: 'an envelope with 20 000 elements', request: (f) => editedEnvelope(f, beforeRootEnd(MANY_ELEMENTS)), status: 400, code: 'ERR_XML', detail: /too many elements/ },
-  { name: 'an envelope with 20 000 elements with attributes (refused by the scanner: never parsed before the signature)', request: (f) => editedEnvelope(f, beforeRootEnd(MANY_ELEMENTS_WITH_ATTRIBUTES)), status: 400, code: 'ERR_XML', detail: /envelope is not a plain WeChat XML document/ },
+  { name: 'an envelope with 20 000 elements with attributes (refused by the scanner: never parsed before the signature)', request: (f) => editedEnvelope(f, beforeRootEnd(MANY_ELEMENTS_WITH_ATTRIBUTES)), status: 400, code: 'ERR_XML', detail: /markup outside what WeChat sends/ },
   { name: 'an envelope nested 200 deep', request: (f) => editedEnvelope(f, beforeRootEnd(DEEP)), status: 400, code: 'ERR_XML', detail: /nesting too deep/ },
-  { name: 'an envelope nested 200 deep after a comment (refused by the scanner: never parsed before the signature)', request: (f) => editedEnvelope(f, beforeRootEnd(DEEP_WITH_COMMENT)), status: 400, code: 'ERR_XML', detail: /envelope is not a plain WeChat XML document/ },
+  { name: 'an envelope nested 200 deep after a comment (refused by the scanner: never parsed before the signature)', request: (f) => editedEnvelope(f, beforeRootEnd(DEEP_WITH_COMMENT)), status: 400, code: 'ERR_XML', detail: /markup outside what WeChat sends/ },
   ...Object.entries(BAD_UTF8).map(([what, bytes]): HostileCase => ({
     name: `a body with invalid UTF-8 (${what})`,
     request: (f) => {

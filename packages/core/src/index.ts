@@ -161,7 +161,18 @@ export type { AuthorizationUrlOptions } from './credentials/auth-url';
 
 // ── the WeChat API ──────────────────────────────────────────────────────────────────────────────────────
 export { ApiTransport, DEFAULT_API_BASE } from './api/transport';
-export type { ApiRequest, ApiResponse, ApiTransportOptions, FetchLike, Query } from './api/transport';
+export type {
+  ApiRequest,
+  ApiResponse,
+  ApiTransportOptions,
+  BinaryResponse,
+  BodyStreamLike,
+  CallOptions,
+  FetchInit,
+  FetchLike,
+  FetchResponseLike,
+  Query,
+} from './api/transport';
 export { Client } from './api/client';
 export type { TokenSource } from './api/client';
 export type { ApiHooks } from './api/hooks';

@@ -33,7 +33,8 @@ import type { ApiTransportOptions, FetchLike } from '../api/transport';
 import type { PushEffects, QueuedAuthorization } from '../messages/info';
 import { StoreLock } from '../store/lock';
 import type { Lock, Store } from '../store/types';
-import { count, duration, optionsObject, requiredString } from '../util/check';
+import { callback, count, duration, optionsObject, requiredString } from '../util/check';
+import { quote } from '../util/log';
 import { authorizationPageUrl, checkAuthorizationUrlOptions } from './auth-url';
 import type { AuthorizationUrlOptions } from './auth-url';
 import { AuthorizerTokens } from './authorizer-tokens';
@@ -66,6 +67,11 @@ export interface ComponentCredentialsOptions {
    * keeps the process alive; `close()` stops it.
    */
   readonly refreshBeforeMs?: number;
+  /**
+   * Called once each time a caller starts waiting for a refresh lock another process holds (a holder that was
+   * killed blocks the others until the lock's TTL runs out). Default: one `console.warn` line.
+   */
+  readonly onLockWait?: (lockName: string) => void;
   /** Lifetime of a refresh lock in ms; longer than the slowest fetch (default 30 000). */
   readonly lockTtlMs?: number;
   /** How long a caller waits for another process's refresh, in ms (default 30 000), then `ERR_LOCK_TIMEOUT`. */
@@ -165,6 +171,9 @@ export class ComponentCredentials implements PushEffects {
       lock,
       lockTtlMs: count('lockTtlMs', options.lockTtlMs, 30_000, { min: 1 }),
       lockWaitMs: count('lockWaitMs', options.lockWaitMs, 30_000),
+      onLockWait: callback('onLockWait', options.onLockWait, (name: string) =>
+        console.warn(`[wxopen] waiting for the lock ${quote(name, 120)}: another process is refreshing this token`),
+      ),
       now,
     });
     const refreshBeforeMs =

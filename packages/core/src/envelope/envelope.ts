@@ -14,7 +14,7 @@ import { MessageCipher } from '../crypto/cipher';
 import { safeEqual, sign } from '../crypto/signature';
 import { WxOpenError } from '../errors';
 import type { XmlRecord } from '../xml';
-import { buildXml, cdata, parseXml, parseXmlFast } from '../xml';
+import { buildXml, cdata, parseXml, parseXmlStrict } from '../xml';
 import { fromParsedJson, parseJsonRecord } from './json';
 
 /** How a push is written: WeChat's XML, or JSON for mini programs in JSON mode. Replies use the push's format. */
@@ -139,9 +139,7 @@ function encryptOf(body: string | object): { format: PushFormat; encrypt: string
     if (format === 'json') {
       fields = parseJsonRecord(body);
     } else {
-      const scanned = parseXmlFast(body);
-      if (scanned === undefined) throw new WxOpenError('ERR_XML', { detail: 'envelope is not a plain WeChat XML document' });
-      fields = scanned;
+      fields = parseXmlStrict(body); // its own ERR_XML detail names the check that failed
     }
   }
   const encrypt = fields['Encrypt'];
@@ -385,8 +383,5 @@ export class MessageEnvelope {
 /** Parses an opened push's message into a record: XML or JSON; only authenticated XML may reach xml2js. */
 export function parseMessage(push: Pick<OpenedPush, 'format' | 'encrypted' | 'plaintext'>): XmlRecord {
   if (push.format === 'json') return parseJsonRecord(push.plaintext);
-  if (push.encrypted) return parseXml(push.plaintext);
-  const scanned = parseXmlFast(push.plaintext);
-  if (scanned === undefined) throw new WxOpenError('ERR_XML', { detail: 'unauthenticated body is not a plain WeChat XML document' });
-  return scanned;
+  return push.encrypted ? parseXml(push.plaintext) : parseXmlStrict(push.plaintext);
 }

@@ -6,8 +6,10 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiTransport, Client } from '../../src/api';
-import type { FetchLike, TokenSource } from '../../src/api';
+import { Client } from '../../src/api/client';
+import type { TokenSource } from '../../src/api/client';
+import { ApiTransport } from '../../src/api/transport';
+import type { FetchLike } from '../../src/api/transport';
 import { WechatApiError, WxOpenError } from '../../src/errors';
 
 const TOKEN = 'ACCESS_TOKEN_SECRET_123456';

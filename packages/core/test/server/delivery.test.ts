@@ -13,7 +13,9 @@ function deferred<T>() {
 
 function makePlatform(extra: Partial<ConstructorParameters<typeof AuthServer>[0]> = {}) {
   const errors: WxOpenError[] = [];
-  const platform = new AuthServer({ ...secrets, onError: (e) => errors.push(e), ...extra });
+  // No AppSecret: only delivery marks reach the store (no credential chain, no background lookups).
+  const { appId, token, encodingAESKey } = secrets;
+  const platform = new AuthServer({ appId, token, encodingAESKey, onError: (e) => errors.push(e), ...extra });
   return { platform, errors };
 }
 
