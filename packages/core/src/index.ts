@@ -6,7 +6,7 @@
 
 // ── the callback server ─────────────────────────────────────────────────────────────────────────────────
 export { AuthServer } from './server/auth-server';
-export type { InfoHandler } from './server/auth-server';
+export type { HealthReport, InfoHandler } from './server/auth-server';
 export { formatError } from './server/options';
 export type { AuthServerOptions, CredentialOptions, ErrorContext, ErrorHook, LateReply, LateReplyHook } from './server/options';
 export { MessageRouter } from './server/router';
@@ -151,7 +151,7 @@ export type { Lock, LockHandle, Store } from './store/types';
 
 // ── the credential chain ────────────────────────────────────────────────────────────────────────────────
 export { ComponentCredentials } from './credentials/component';
-export type { AccessTokenServer, ComponentCredentialsOptions, ExchangeOptions } from './credentials/component';
+export type { AccessTokenServer, ComponentCredentialsOptions, CredentialStatus, ExchangeOptions } from './credentials/component';
 export type { PendingAuthorization } from './credentials/outbox';
 export { credentialKeys } from './credentials/keys';
 export type { CredentialKeys } from './credentials/keys';
@@ -224,6 +224,19 @@ export {
   ErrCodeTicketInvalid,
   ErrCodeTokensInvalidated,
 } from './api/errcode';
+
+// ── observability ───────────────────────────────────────────────────────────────────────────────────────
+export { CHANNELS, subscribe } from './observe/channels';
+export type {
+  ApiEvent,
+  CallbackEvent,
+  ChannelName,
+  OutboxEvent,
+  StoreEvent,
+  TicketEvent,
+  TokenEvent,
+  WxOpenChannels,
+} from './observe/channels';
 
 // ── errors ──────────────────────────────────────────────────────────────────────────────────────────────
 export { WechatApiError, WxOpenError, isWxOpenError } from './errors';

@@ -12,6 +12,7 @@ import { WechatApiError, WxOpenError, optionError } from '../errors';
 import { ErrCodeOK, ErrCodeQuotaExceeded, ErrCodeSystemBusy } from './errcode';
 import { callHook } from './hooks';
 import type { ApiHooks } from './hooks';
+import { publish } from '../observe/channels';
 
 /** What the transport passes to `fetch`. */
 export interface FetchInit {
@@ -98,6 +99,12 @@ export interface ApiTransportOptions {
   readonly hooks?: ApiHooks;
 }
 
+/** A request path without its query string (which may hold a token). */
+function apiPath(path: string): string {
+  const query = path.indexOf('?');
+  return query < 0 ? path : path.slice(0, query);
+}
+
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com';
 const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
 const DEFAULT_MAX_BINARY_BYTES = 10 * 1024 * 1024;
@@ -160,7 +167,7 @@ export class ApiTransport {
 
   /** Sends the request; resolves to the decoded JSON body when `errcode` is absent or 0. */
   request(request: ApiRequest): Promise<ApiResponse> {
-    return this.#withRetries(async () => {
+    return this.#withRetries(request.path, async () => {
       const answer = await this.#exchange(request, this.#maxJsonBytes);
       return decode(answer.bytes.toString('utf8'), answer.api);
     });
@@ -171,18 +178,28 @@ export class ApiTransport {
    * body with a non-zero `errcode` is WeChat's error and rejects with `WechatApiError`, as in `request`.
    */
   requestBytes(request: ApiRequest): Promise<BinaryResponse> {
-    return this.#withRetries(async () => {
+    return this.#withRetries(request.path, async () => {
       const answer = await this.#exchange(request, this.#maxBinaryBytes);
       rejectJsonError(answer.bytes, answer.api);
       return { contentType: answer.contentType, bytes: answer.bytes };
     });
   }
 
-  async #withRetries<T>(call: () => Promise<T>): Promise<T> {
+  async #withRetries<T>(path: string, call: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
       try {
-        return await call();
+        const result = await call();
+        publish('wxopen:api', () => ({ api: apiPath(path), outcome: 'ok', durationMs: performance.now() - started }));
+        return result;
       } catch (error) {
+        publish('wxopen:api', () => ({
+          api: apiPath(path),
+          outcome: 'error',
+          code: error instanceof WxOpenError ? error.code : 'ERR_API_NETWORK',
+          errcode: error instanceof WechatApiError ? error.errcode : undefined,
+          durationMs: performance.now() - started,
+        }));
         if (error instanceof WechatApiError && error.errcode === ErrCodeSystemBusy && attempt < this.#busyRetries) {
           await delay(this.#busyBackoffMs * 2 ** attempt);
           continue;

@@ -13,6 +13,7 @@ import { ErrCodeRefreshTokenInvalid, ErrCodeSystemBusy } from '../api/errcode';
 import { callHook } from '../api/hooks';
 import type { ApiHooks } from '../api/hooks';
 import type { ApiResponse } from '../api/transport';
+import { publish } from '../observe/channels';
 import type { Store } from '../store/types';
 import { tokenFrom } from './component-token';
 import type { CredentialKeys } from './keys';
@@ -91,8 +92,27 @@ export class AuthorizerTokens {
       lockName: this.#o.keys.authorizerTokenLock(appId),
       flightKey: `authorizer:${appId}:${flight}`,
       accept,
-      fetch: () => this.#fetch(appId),
+      fetch: () => this.#fetchTimed(appId),
     });
+  }
+
+  async #fetchTimed(appId: string): Promise<{ token: string; expiresIn: number }> {
+    const started = performance.now();
+    try {
+      const fetched = await this.#fetch(appId);
+      publish('wxopen:token', () => ({ credential: 'authorizer', authorizerAppId: appId, outcome: 'fetched', durationMs: performance.now() - started }));
+      return fetched;
+    } catch (error) {
+      publish('wxopen:token', () => ({
+        credential: 'authorizer',
+        authorizerAppId: appId,
+        outcome: 'failed',
+        code: error instanceof WxOpenError ? error.code : 'ERR_API',
+        errcode: error instanceof WechatApiError ? error.errcode : undefined,
+        durationMs: performance.now() - started,
+      }));
+      throw error;
+    }
   }
 
   async #fetch(appId: string): Promise<{ token: string; expiresIn: number }> {

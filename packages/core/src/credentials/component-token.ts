@@ -10,6 +10,7 @@ import { TICKET_ERRCODES } from '../api/errcode';
 import { callHook } from '../api/hooks';
 import type { ApiHooks } from '../api/hooks';
 import type { ApiResponse, ApiTransport } from '../api/transport';
+import { publish } from '../observe/channels';
 import type { Store } from '../store/types';
 import type { CredentialKeys } from './keys';
 import type { CachedToken, TokenCache } from './token-cache';
@@ -70,6 +71,9 @@ export class ComponentToken {
     if (current === ticket) return;
     if (current !== undefined) await store.set(keys.previousTicket, current);
     await store.set(keys.ticket, ticket);
+    const receivedAt = this.#o.now();
+    await store.set(keys.ticketReceivedAt, String(receivedAt));
+    publish('wxopen:ticket', () => ({ receivedAt }));
     this.#o.onTicket();
     if (this.#o.refreshBeforeMs !== undefined && !this.#closed) this.#schedule(0);
   }
@@ -111,7 +115,31 @@ export class ComponentToken {
     });
   }
 
+  /** The outcome of this process's last fetch: for the health report. */
+  lastFetch: { readonly at: number; readonly code?: string } | undefined;
+
   async #fetch(): Promise<{ token: string; expiresIn: number }> {
+    const started = performance.now();
+    try {
+      const fetched = await this.#fetchOnce();
+      this.lastFetch = { at: this.#o.now() };
+      publish('wxopen:token', () => ({ credential: 'component', outcome: 'fetched', durationMs: performance.now() - started }));
+      return fetched;
+    } catch (error) {
+      const code = error instanceof WxOpenError ? error.code : 'ERR_API';
+      this.lastFetch = { at: this.#o.now(), code };
+      publish('wxopen:token', () => ({
+        credential: 'component',
+        outcome: 'failed',
+        code,
+        errcode: error instanceof WechatApiError ? error.errcode : undefined,
+        durationMs: performance.now() - started,
+      }));
+      throw error;
+    }
+  }
+
+  async #fetchOnce(): Promise<{ token: string; expiresIn: number }> {
     const { store, keys, hooks } = this.#o;
     const [ticket, previous] = await Promise.all([store.get(keys.ticket), store.get(keys.previousTicket)]);
     if (ticket === undefined) throw new WxOpenError('ERR_NO_TICKET');

@@ -108,6 +108,31 @@ export interface ExchangeOptions {
   readonly backoffMs?: number;
 }
 
+/** What the credential chain looks like now, for a health check (nothing secret). */
+export interface CredentialStatus {
+  readonly ticket: {
+    readonly present: boolean;
+    /** How long ago the latest ticket arrived (WeChat pushes one every 10 minutes). */
+    readonly ageMs?: number;
+    /** No ticket, or none for 20 minutes: the push has stopped (`startPushTicket()` restarts it). */
+    readonly stale: boolean;
+  };
+  readonly componentToken: {
+    readonly present: boolean;
+    readonly expiresInMs?: number;
+    /** The code of this process's last failed fetch, when the last fetch failed. */
+    readonly lastFetchFailed?: string;
+  };
+  readonly authorizations: {
+    /** Authorization codes waiting for their exchange. */
+    readonly pending: number;
+    readonly oldestAgeMs?: number;
+  };
+}
+
+/** A ticket older than this means WeChat stopped pushing (it pushes every 10 minutes). */
+const TICKET_STALE_MS = 20 * 60_000;
+
 /** The longest `refreshBeforeMs`: half the cached life of a 2-hour token. */
 const MAX_REFRESH_BEFORE_MS = 3_600_000;
 
@@ -155,6 +180,8 @@ export class ComponentCredentials implements PushEffects {
   readonly #authorizers: AuthorizerTokens;
   readonly #outbox: AuthorizationOutbox;
   readonly #client: Client;
+  readonly #cache: TokenCache;
+  readonly #now: () => number;
 
   constructor(options: ComponentCredentialsOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('wxopen: ComponentCredentials needs an options object');
@@ -166,6 +193,7 @@ export class ComponentCredentials implements PushEffects {
     const now = options.now ?? Date.now;
     this.transport = transportOf(options, hooks);
     const lock = options.lock ?? new StoreLock(this.store, { prefix: '' });
+    this.#now = now;
     const cache = new TokenCache({
       store: this.store,
       lock,
@@ -176,6 +204,7 @@ export class ComponentCredentials implements PushEffects {
       ),
       now,
     });
+    this.#cache = cache;
     const refreshBeforeMs =
       options.refreshBeforeMs === undefined ? undefined : duration('refreshBeforeMs', options.refreshBeforeMs, 0, { min: 1, max: MAX_REFRESH_BEFORE_MS });
     this.#component = new ComponentToken({
@@ -399,6 +428,29 @@ export class ComponentCredentials implements PushEffects {
   /** `clear_quota`: resets the component's own API call counters. */
   clearQuota(): Promise<void> {
     return clearComponentQuota(this.#client, this.appId);
+  }
+
+  /** The state of the chain: ticket age, component token, waiting authorization codes. Nothing secret. */
+  async status(): Promise<CredentialStatus> {
+    const now = this.#now();
+    const [ticket, receivedAt, token, pending] = await Promise.all([
+      this.store.get(this.keys.ticket),
+      this.store.get(this.keys.ticketReceivedAt),
+      this.#cache.read(this.keys.componentToken),
+      this.#outbox.pending(),
+    ]);
+    const ageMs = receivedAt === undefined ? undefined : now - Number(receivedAt);
+    const lastFetch = this.#component.lastFetch;
+    const oldest = pending.reduce<number | undefined>((min, p) => (min === undefined || p.queuedAt < min ? p.queuedAt : min), undefined);
+    return {
+      ticket: { present: ticket !== undefined, ageMs, stale: ticket === undefined || (ageMs !== undefined && ageMs > TICKET_STALE_MS) },
+      componentToken: {
+        present: token !== undefined,
+        expiresInMs: token === undefined ? undefined : token.expiresAt - now,
+        lastFetchFailed: lastFetch?.code,
+      },
+      authorizations: { pending: pending.length, oldestAgeMs: oldest === undefined ? undefined : now - oldest },
+    };
   }
 
   /** Waits for the background work started so far (outbox exchanges). */

@@ -10,6 +10,8 @@ export interface CredentialKeys {
   readonly ticket: string;
   /** The ticket before the latest (durable), used when the latest is refused. */
   readonly previousTicket: string;
+  /** When the latest ticket arrived, epoch ms (durable): a ticket older than 20 minutes means the push stopped. */
+  readonly ticketReceivedAt: string;
   /** Cached `component_access_token` (expires with a safety margin). */
   readonly componentToken: string;
   /** Lock held while the component token is fetched. */
@@ -37,6 +39,7 @@ export function credentialKeys(componentAppId: string): CredentialKeys {
     prefix: `${tag}:`,
     ticket: `${tag}:ticket`,
     previousTicket: `${tag}:ticket:previous`,
+    ticketReceivedAt: `${tag}:ticket:received_at`,
     componentToken: `${tag}:component_token`,
     componentTokenLock: `${tag}:lock:component_token`,
     outbox: `${tag}:outbox`,

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { WechatApiError, WxOpenError } from '../errors';
 import { ErrCodeAuthCodeExpired, ErrCodeAuthCodeInvalid } from '../api/errcode';
 import type { QueuedAuthorization } from '../messages/info';
+import { publish } from '../observe/channels';
 import type { Lock, Store } from '../store/types';
 import type { CredentialKeys } from './keys';
 
@@ -124,6 +125,7 @@ export class AuthorizationOutbox {
       n: 0,
     };
     await this.#update((entries) => (entries.some((e) => e.c === entry.c) ? undefined : [...entries, entry]));
+    publish('wxopen:outbox', () => ({ authorizerAppId: entry.a, outcome: 'queued' }));
     this.kick();
   }
 
@@ -223,6 +225,7 @@ export class AuthorizationOutbox {
   async #done(entry: Entry): Promise<void> {
     await this.#remove(entry);
     this.#retryAt.delete(entry.c);
+    publish('wxopen:outbox', () => ({ authorizerAppId: entry.a, outcome: 'exchanged' }));
     this.#o.onExchanged(entry.a);
   }
 
@@ -248,6 +251,7 @@ export class AuthorizationOutbox {
     const previous = this.#retryAt.get(entry.c);
     const delay = previous === undefined ? this.#o.retryFirstMs : Math.min(previous.delay * 2, this.#o.retryMaxMs);
     this.#retryAt.set(entry.c, { at: this.#o.now() + delay, delay });
+    publish('wxopen:outbox', () => ({ authorizerAppId: entry.a, outcome: 'retrying', code: error instanceof WxOpenError ? error.code : undefined }));
     // One line when a code starts failing (not one per retry); its final failure is reported too.
     if (previous === undefined) this.#report(error, entry.a);
     if (!this.#closed) setTimeout(() => this.kick(), delay).unref();
@@ -255,6 +259,7 @@ export class AuthorizationOutbox {
 
   #fail(entry: Entry, why: string, cause?: unknown): void {
     this.#retryAt.delete(entry.c);
+    publish('wxopen:outbox', () => ({ authorizerAppId: entry.a, outcome: 'failed', code: 'ERR_AUTH_CODE' }));
     this.#o.onError(new WxOpenError('ERR_AUTH_CODE', { detail: `${entry.s} of ${entry.a} ${why}`, cause }), entry.a);
   }
 

@@ -1,6 +1,6 @@
 import { sendCustomMessage } from '../api/component';
 import type { Client } from '../api/client';
-import type { AccessTokenServer } from '../credentials/component';
+import type { AccessTokenServer, CredentialStatus } from '../credentials/component';
 import { ComponentCredentials } from '../credentials/component';
 import type { PendingAuthorization } from '../credentials/outbox';
 import { Deliveries } from '../delivery/deliveries';
@@ -15,6 +15,8 @@ import { isKnownInfo, toInfo, toMessage } from '../messages/types';
 import { GuardedStore } from '../store/guarded';
 import { MemoryStore } from '../store/memory';
 import type { Store } from '../store/types';
+import type { CallbackEvent } from '../observe/channels';
+import { publish } from '../observe/channels';
 import { quote } from '../util/log';
 import type { CallbackRequest, CallbackResponse } from './http';
 import { BodyConsumedError, errorResponse, isBodyStream, readBody, replyResponse, textResponse } from './http';
@@ -24,10 +26,37 @@ import type { MessageContext } from './router';
 import { MessageRouter } from './router';
 import { RELEASE_TEST_USER_NAMES, isReleaseTest, releaseTestAnswer } from './release-test';
 
+/** What `AuthServer.health()` reports. */
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly store: { readonly reachable: boolean; readonly latencyMs?: number; readonly error?: string };
+  /** The credential chain, when there is one (an AppSecret was given). */
+  readonly credentials?: CredentialStatus;
+  /** What needs attention, one sentence each. */
+  readonly problems: readonly string[];
+}
+
 /** Handles one kind of component push; what it returns is ignored. */
 export type InfoHandler<I> = (info: I) => unknown;
 
 const SUCCESS = textResponse('success');
+
+/** What one request did, filled in as it goes, published on `wxopen:callback` when it is answered. */
+interface Trace {
+  outcome: CallbackEvent['outcome'];
+  kind?: string;
+  code?: string;
+  authorizerAppId?: string;
+}
+
+function kindOf(record: { readonly [field: string]: unknown }): string | undefined {
+  const info = record['InfoType'];
+  if (typeof info === 'string') return info;
+  const msgType = record['MsgType'];
+  const event = record['Event'];
+  if (typeof msgType !== 'string') return undefined;
+  return msgType === 'event' && typeof event === 'string' ? `event/${event}` : msgType;
+}
 /** A WeChat appid: `wx` and 16 hexadecimal digits. */
 const APPID = /^wx[0-9a-f]{16}$/i;
 /** How long an authorizer whose original id could not be learnt is left alone before the next attempt, in ms. */
@@ -150,6 +179,42 @@ export class AuthServer {
     return this.credentials.pendingAuthorizations();
   }
 
+  /**
+   * A health report for an orchestrator or an operator: `down` when the store does not answer (callbacks then get
+   * 503), `degraded` when callbacks work but the credential chain needs attention (no verify ticket for 20 minutes,
+   * the last component-token fetch failed, an authorization code waiting for over 10 minutes), else `ok`.
+   * `problems` says what, in words; nothing secret is in the report.
+   */
+  async health(): Promise<HealthReport> {
+    const problems: string[] = [];
+    const started = performance.now();
+    let store: HealthReport['store'];
+    try {
+      await this.store.get(`{${this.appId}}:health`);
+      store = { reachable: true, latencyMs: performance.now() - started };
+    } catch (error) {
+      store = { reachable: false, error: isWxOpenError(error) ? error.message : 'store failed' };
+      problems.push(`the store does not answer: ${store.error}`);
+      return { status: 'down', store, problems };
+    }
+    if (this.#credentials === undefined) return { status: 'ok', store, problems };
+    const credentials = await this.#credentials.status();
+    if (credentials.ticket.stale) {
+      problems.push(
+        credentials.ticket.present
+          ? 'no component_verify_ticket for over 20 minutes: call startPushTicket() to restart the push'
+          : 'no component_verify_ticket yet: WeChat pushes one every 10 minutes (startPushTicket() asks for it)',
+      );
+    }
+    if (credentials.componentToken.lastFetchFailed !== undefined) {
+      problems.push(`the last component_access_token fetch failed (${credentials.componentToken.lastFetchFailed})`);
+    }
+    if ((credentials.authorizations.oldestAgeMs ?? 0) > 600_000) {
+      problems.push(`${credentials.authorizations.pending} authorization code(s) waiting for their exchange for over 10 minutes`);
+    }
+    return { status: problems.length > 0 ? 'degraded' : 'ok', store, credentials, problems };
+  }
+
   /** Waits for background work (authorization-code exchanges, release-test replies) to settle. */
   async idle(): Promise<void> {
     do {
@@ -204,16 +269,28 @@ export class AuthServer {
 
   /** Serves the component URL (授权事件接收 URL). Answers `success` once the push is durably handled. */
   async handleAuthEvent(request: CallbackRequest): Promise<CallbackResponse> {
+    const started = performance.now();
+    const trace: Trace = { outcome: 'handled' };
+    const response = await this.#authEvent(request, trace);
+    this.#published('auth', trace, response, started);
+    return response;
+  }
+
+  async #authEvent(request: CallbackRequest, trace: Trace): Promise<CallbackResponse> {
     const context: ErrorContext = { endpoint: 'auth' };
     try {
       const push = await this.#open(request);
-      if (push === undefined) return textResponse(this.#envelope.verifyUrl(request.query));
+      if (push === undefined) {
+        trace.outcome = 'verified';
+        return textResponse(this.#envelope.verifyUrl(request.query));
+      }
       const record = parseMessage(push);
+      trace.kind = kindOf(record);
       if (record['InfoType'] === undefined && record['MsgType'] !== undefined) {
         this.#warnOnce('swapped-auth', "a message (MsgType) reached the authorization-event URL: are the two callback URLs swapped in WeChat's console?");
       }
       const info = toInfo(record);
-      await this.#deliveries.deliver<undefined>({
+      const outcome = await this.#deliveries.deliver<undefined>({
         identity: push.plaintext,
         timestamp: push.timestamp,
         effect: this.#effectOf(info),
@@ -226,9 +303,10 @@ export class AuthServer {
         },
         onError: (error) => this.#report(asHandlerError(error), context),
       });
+      trace.outcome = outcome.duplicate ? 'duplicate' : outcome.late ? 'late' : 'handled';
       return SUCCESS;
     } catch (error) {
-      return this.#fail(error, context);
+      return this.#fail(error, context, trace);
     }
   }
 
@@ -261,6 +339,14 @@ export class AuthServer {
 
   /** Serves the authorizer URL (消息与事件接收 URL) of every authorizer of this component. */
   async handleMessage(request: CallbackRequest): Promise<CallbackResponse> {
+    const started = performance.now();
+    const trace: Trace = { outcome: 'handled' };
+    const response = await this.#message(request, trace);
+    this.#published('message', trace, response, started);
+    return response;
+  }
+
+  async #message(request: CallbackRequest, trace: Trace): Promise<CallbackResponse> {
     const routeAppId = request.authorizerAppId;
     const context: ErrorContext = { endpoint: 'message', authorizerAppId: routeAppId };
     try {
@@ -268,10 +354,16 @@ export class AuthServer {
         this.#warnOnce('no-route-appid', 'the message URL has no authorizer appid: mount it as /callback/:appid (WeChat: .../$APPID$)');
       } else if (!APPID.test(routeAppId)) {
         throw new WxOpenError('ERR_ROUTE', { detail: quote(routeAppId, 40) });
+      } else {
+        trace.authorizerAppId = routeAppId;
       }
       const push = await this.#open(request);
-      if (push === undefined) return textResponse(this.#envelope.verifyUrl(request.query));
+      if (push === undefined) {
+        trace.outcome = 'verified';
+        return textResponse(this.#envelope.verifyUrl(request.query));
+      }
       const record = parseMessage(push);
+      trace.kind = kindOf(record);
       if (record['InfoType'] !== undefined && record['MsgType'] === undefined) {
         this.#warnOnce('swapped-message', "a component push (InfoType) reached the message URL: are the two callback URLs swapped in WeChat's console?");
       }
@@ -295,10 +387,11 @@ export class AuthServer {
         },
         onError: (error) => this.#report(asHandlerError(error), context),
       });
+      trace.outcome = outcome.duplicate ? 'duplicate' : outcome.late ? 'late' : 'handled';
       if (outcome.reply === undefined) return SUCCESS;
       return replyResponse(this.#envelope.sealReply(outcome.reply, push), push.format);
     } catch (error) {
-      return this.#fail(error, context);
+      return this.#fail(error, context, trace);
     }
   }
 
@@ -411,14 +504,28 @@ export class AuthServer {
     console.warn(`[wxopen] ${message}`);
   }
 
-  #fail(error: unknown, context: ErrorContext): CallbackResponse {
+  #fail(error: unknown, context: ErrorContext, trace: Trace): CallbackResponse {
     if (!isWxOpenError(error)) {
       if (error instanceof BodyConsumedError) throw error; // a mounting mistake: let the framework show it
       error = new WxOpenError('ERR_HANDLER', { cause: error });
     }
     const err = error as WxOpenError;
+    trace.outcome = 'rejected';
+    trace.code = err.code;
     this.#report(err, context);
     return errorResponse(err);
+  }
+
+  #published(endpoint: 'auth' | 'message', trace: Trace, response: CallbackResponse, started: number): void {
+    publish('wxopen:callback', () => ({
+      endpoint,
+      outcome: trace.outcome,
+      status: response.status,
+      code: trace.code,
+      kind: trace.kind,
+      authorizerAppId: trace.authorizerAppId,
+      durationMs: performance.now() - started,
+    }));
   }
 
   #report(error: WxOpenError, context: ErrorContext): void {

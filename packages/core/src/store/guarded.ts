@@ -6,6 +6,8 @@
  * push is answered 5xx and WeChat retries it.
  */
 import { WxOpenError, isWxOpenError } from '../errors';
+import { publish } from '../observe/channels';
+import { oneLine } from '../util/log';
 import { TimeoutQueue } from '../util/timeout-queue';
 import type { Store } from './types';
 
@@ -22,6 +24,8 @@ export class GuardedStore implements Store {
   readonly inner: Store;
   readonly shared: boolean;
   readonly #timeouts: TimeoutQueue;
+  /** The last call failed with `ERR_STORE`: the store is down until a call succeeds. */
+  #down = false;
 
   constructor(store: Store, timeoutMs: number) {
     this.inner = store;
@@ -31,28 +35,51 @@ export class GuardedStore implements Store {
 
   #bound<T>(method: Method, call: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        if (isWxOpenError(error) && error.code === 'ERR_STORE') this.#failed(error);
+        reject(error);
+      };
       const timeout = this.#timeouts.add(() =>
-        reject(new WxOpenError('ERR_STORE', { detail: `${method} timed out after ${this.#timeouts.ms} ms` })),
+        fail(new WxOpenError('ERR_STORE', { detail: `${method} timed out after ${this.#timeouts.ms} ms` })),
       );
       let pending: Promise<T>;
       try {
         pending = call();
       } catch (error) {
         timeout.cancel();
-        reject(storeError(method, error));
+        fail(storeError(method, error));
         return;
       }
       pending.then(
         (value) => {
+          if (!timeout.pending) return; // answered by the timeout already
           timeout.cancel();
+          if (this.#down) this.#recovered();
           resolve(value);
         },
         (error: unknown) => {
           timeout.cancel();
-          reject(storeError(method, error));
+          fail(storeError(method, error));
         },
       );
     });
+  }
+
+  #failed(error: WxOpenError): void {
+    if (this.#down) return;
+    this.#down = true;
+    const cause = error.cause instanceof Error ? error.cause.message : error.detail ?? '';
+    publish('wxopen:store', () => ({ state: 'down', reason: oneLine(cause, 200) }));
+  }
+
+  #recovered(): void {
+    this.#down = false;
+    publish('wxopen:store', () => ({ state: 'up' }));
+  }
+
+  /** Whether the last call failed (`ERR_STORE`) and none succeeded since. */
+  get down(): boolean {
+    return this.#down;
   }
 
   get(key: string): Promise<string | undefined> {
