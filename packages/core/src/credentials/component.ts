@@ -237,7 +237,6 @@ export class ComponentCredentials implements PushEffects {
       options.onOutboxError ?? ((error: WxOpenError) => console.warn(`[wxopen] authorization outbox: ${error.code} ${error.message}`));
     this.#outbox = new AuthorizationOutbox({
       store: this.store,
-      lock,
       keys: this.keys,
       exchange: (code) => this.#authorizers.queryAuth(code),
       settle: (appId) => this.#settle(appId),

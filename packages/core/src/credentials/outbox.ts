@@ -5,7 +5,8 @@
  *
  * - Durable first: the push is answered `success` only once its code is in the outbox (a small JSON list under
  *   one key, updated with compare-and-set so that processes never overwrite each other).
- * - Once: a code is exchanged under a lock of its own; the entry leaves the outbox when the exchange succeeded. An
+ * - Once: a code is exchanged under a lease of its own (renewed while it works, so a killed process holds it up
+ *   for seconds); the entry leaves the outbox when the exchange succeeded. An
  *   entry whose exchange was attempted before (by a process that may have died with WeChat's answer in flight) is
  *   first settled with `api_get_authorizer_info`, which carries the refresh token the exchange would have given,
  *   so a code is not spent twice.
@@ -20,7 +21,8 @@ import { WechatApiError, WxOpenError } from '../errors';
 import { ErrCodeAuthCodeExpired, ErrCodeAuthCodeInvalid } from '../api/errcode';
 import type { QueuedAuthorization } from '../messages/info';
 import { publish } from '../observe/channels';
-import type { Lock, Store } from '../store/types';
+import { takeLease } from '../store/lease';
+import type { Store } from '../store/types';
 import type { CredentialKeys } from './keys';
 
 /** A waiting authorization code, as `pending()` shows it (the code itself is a credential and is left out). */
@@ -53,7 +55,6 @@ interface Entry {
 
 export interface OutboxOptions {
   readonly store: Store;
-  readonly lock: Lock;
   readonly keys: CredentialKeys;
   /** Exchanges a code (`api_query_auth`, storing the tokens). */
   readonly exchange: (code: string) => Promise<unknown>;
@@ -71,7 +72,8 @@ export interface OutboxOptions {
   readonly now: () => number;
 }
 
-const LOCK_TTL_MS = 30_000;
+/** The lease on one code while it is worked on: a process killed mid-exchange holds it up at most this long. */
+const LEASE_MS = 3_000;
 /** Compare-and-set rounds before an update gives up (only under heavy contention on one key). */
 const MAX_CAS_ROUNDS = 50;
 
@@ -178,14 +180,14 @@ export class AuthorizationOutbox {
   async #work(seen: Entry): Promise<void> {
     this.#busy.add(seen.c);
     try {
-      const handle = await this.#o.lock.acquire(this.#o.keys.outboxLock(idOf(seen.c)), { ttlMs: LOCK_TTL_MS, waitMs: 0 });
+      const handle = await takeLease(this.#o.store, this.#o.keys.outboxLock(idOf(seen.c)), LEASE_MS);
       if (handle === undefined) return; // another process is on it
       try {
         // Read again under the lock: another process may have finished it meanwhile.
         const entry = parse(await this.#o.store.get(this.#o.keys.outbox)).find((e) => e.c === seen.c);
         if (entry !== undefined) await this.#exchange(entry);
       } finally {
-        await handle.release().catch(() => false);
+        await handle.release();
       }
     } catch (error) {
       this.#retryLater(seen, error);
