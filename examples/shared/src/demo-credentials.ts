@@ -44,8 +44,8 @@ function read(file: string): Credentials | undefined {
 export function loadDemoCredentials(file: string, generate: () => Credentials = () => WechatSimulator.generateSecrets()): { credentials: Credentials; created: boolean } {
   const saved = read(file);
   if (saved !== undefined) return { credentials: saved, created: false };
-  const credentials = generate();
   mkdirSync(path.dirname(file), { recursive: true });
+  const credentials = generate();
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   try {
