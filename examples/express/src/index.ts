@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { listenNode, runExample } from '@wxopen/example-shared';
+import { createHttpServer, listenNode, runExample } from '@wxopen/example-shared';
 import { buildApp } from './app';
 
-void runExample('express', (platform, config) => listenNode(http.createServer(buildApp(platform)), config));
+void runExample('express', (platform, config, limits) => listenNode(createHttpServer(buildApp(platform), limits), config));

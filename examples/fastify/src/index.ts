@@ -1,9 +1,19 @@
 import type { AddressInfo } from 'node:net';
-import { runExample } from '@wxopen/example-shared';
+import { runExample, watchConnections } from '@wxopen/example-shared';
 import { buildApp } from './app';
 
-void runExample('fastify', async (platform, config) => {
-  const app = await buildApp(platform);
+void runExample('fastify', async (platform, config, limits) => {
+  const app = await buildApp(platform, limits);
+  const connections = watchConnections(app.server);
   await app.listen({ port: config.port, host: config.host });
-  return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+  return {
+    port: (app.server.address() as AddressInfo).port,
+    close: () => {
+      // Fastify stops accepting, answers 503 to requests that arrive on open connections meanwhile, and waits for those in flight.
+      const closed = app.close();
+      connections.drain();
+      return closed;
+    },
+    closeAllConnections: () => app.server.closeAllConnections(),
+  };
 });

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { listenNode, runExample } from '@wxopen/example-shared';
+import { createHttpServer, listenNode, runExample } from '@wxopen/example-shared';
 import { buildApp } from './app';
 
-void runExample('koa', (platform, config) => listenNode(http.createServer(buildApp(platform).callback()), config));
+void runExample('koa', (platform, config, limits) => listenNode(createHttpServer(buildApp(platform).callback(), limits), config));

@@ -2,65 +2,23 @@
  * What every example's test checks, written once: the conformance suite on its `buildApp`, the demo
  * handlers through supertest, and the built example as a real process (start, serve a push, stop).
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { AuthServer } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 import { createPlatform } from '@wxopen/example-shared';
 import { describeConformance } from '../../../test/conformance/suite';
-
-const ROOT = path.resolve(__dirname, '../../..');
-
-/** The environment of the example process: ours without any wxopen setting, plus `extra`. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(WECHAT_|WXOPEN_|REDIS_URL$|PORT$|HOST$)/.test(name)) env[name] = value;
-  // A state file of its own per run, so no test writes into the working tree or shares state.
-  const stateFile = path.join(os.tmpdir(), `wxopen-example-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-  return { ...env, PORT: '0', HOST: '127.0.0.1', WXOPEN_STATE_FILE: stateFile, ...extra };
-}
-
-interface Exited {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Starts the built example and resolves once it printed its `listening on` line (or rejects when it exits first). */
-function startExample(entry: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-      if (url) resolve(url);
-    });
-    void exited.then((result) => reject(new Error(`the example exited (${String(result.code)}) before listening:\n${result.stdout}${result.stderr}`)));
-  });
-  listening.catch(() => undefined); // awaited only by tests that expect the example to listen
-  return { child, exited, listening, output: () => stdout };
-}
-
-function printed(output: string, name: string): string {
-  const value = new RegExp(`^\\s*${name}=(\\S+)$`, 'm').exec(output)?.[1];
-  if (value === undefined) throw new Error(`the example did not print ${name}:\n${output}`);
-  return value;
-}
+import { describeServerLimits } from './describe-limits';
+import type { Framework } from './example-process';
+import { ROOT, childEnv, entryOf, printed, removeStateDirectories, startExample } from './example-process';
 
 /** Builds the example's server (not listening) for a platform. */
 export type BuildServer = (platform: AuthServer) => http.Server | Promise<http.Server>;
 
-export function describeExample(framework: 'express' | 'koa' | 'fastify', buildServer: BuildServer): void {
-  const entry = path.join(ROOT, 'examples', framework, 'dist', 'index.js');
+export function describeExample(framework: Framework, buildServer: BuildServer): void {
+  const entry = entryOf(framework);
 
   describeConformance(`${framework} example`, (platform) => buildServer(platform), { setups: ['bare'] });
 
@@ -98,13 +56,14 @@ export function describeExample(framework: 'express' | 'koa' | 'fastify', buildS
     beforeAll(() => {
       if (!existsSync(entry)) throw new Error(`${path.relative(ROOT, entry)} is missing: run \`npx tsc -b\` first`);
     });
+    afterAll(removeStateDirectories);
 
     test('starts with printed demo credentials, serves an encrypted push over HTTP and exits 0 on SIGTERM', async () => {
       const example = startExample(entry, childEnv({}));
       try {
         const url = await example.listening;
         const output = example.output();
-        expect(output).toMatch(/LOCAL DEMO/);
+        expect(output).toMatch(/LOCAL DEMO credentials were generated and saved to /);
         const wechat = new WechatSimulator({
           appId: printed(output, 'WECHAT_COMPONENT_APPID'),
           token: printed(output, 'WECHAT_TOKEN'),
@@ -120,6 +79,30 @@ export function describeExample(framework: 'express' | 'koa' | 'fastify', buildS
       expect(await example.exited).toMatchObject({ code: 0, signal: null });
     }, 20_000);
 
+    test('keeps its demo credentials across restarts, in demo-credentials.json beside the state file, readable by its user only', async () => {
+      const env = childEnv({});
+      const stateFile = env['WXOPEN_STATE_FILE'] as string;
+      const credentialsFile = path.join(path.dirname(stateFile), 'demo-credentials.json');
+      const runOnce = async () => {
+        const example = startExample(entry, env);
+        try {
+          await example.listening;
+          return example.output();
+        } finally {
+          example.child.kill('SIGTERM');
+          await example.exited;
+        }
+      };
+      const first = await runOnce();
+      const second = await runOnce();
+      expect(second).toContain(`LOCAL DEMO credentials were read from ${credentialsFile}.`);
+      for (const name of ['WECHAT_COMPONENT_APPID', 'WECHAT_COMPONENT_SECRET', 'WECHAT_TOKEN', 'WECHAT_AES_KEY']) {
+        expect(printed(second, name)).toBe(printed(first, name));
+      }
+      expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(credentialsFile, 'utf8'))).toMatchObject({ appId: printed(first, 'WECHAT_COMPONENT_APPID') });
+    }, 20_000);
+
     test('refuses to start with exit code 1 when only some credentials are set, naming the missing ones', async () => {
       const example = startExample(entry, childEnv({ WECHAT_COMPONENT_APPID: 'wx0123456789abcdef', WECHAT_TOKEN: 'token' }));
       const exited = await example.exited;
@@ -127,4 +110,6 @@ export function describeExample(framework: 'express' | 'koa' | 'fastify', buildS
       expect(exited.stderr).toMatch(/missing WECHAT_COMPONENT_SECRET, WECHAT_AES_KEY\./);
     }, 20_000);
   });
+
+  describeServerLimits(framework);
 }
