@@ -36,7 +36,7 @@ describe('nestjs example module', () => {
     try {
       const push = wechat.encrypted(textMessage('typed as json'));
       const res = await request(app.getHttpAdapter().getInstance())
-        .post(push.url('/wechat/callback/wx_authorizer'))
+        .post(push.url('/wechat/callback/wx0000000000000a00'))
         .set('content-type', 'application/json')
         .send(push.body);
       expect(res.status).toBe(200);
@@ -74,7 +74,7 @@ describe('nestjs example module', () => {
       expect(own.status).toBe(201);
       expect(own.body).toEqual({ received: { hello: 'world' } });
       const push = wechat.encrypted(textMessage('beside a json route'));
-      const res = await request(server).post(push.url('/wechat/callback/wx_authorizer')).set('content-type', 'application/json').send(push.body);
+      const res = await request(server).post(push.url('/wechat/callback/wx0000000000000a00')).set('content-type', 'application/json').send(push.body);
       expect(wechat.openReply(res.text).record['Content']).toBe('echo: beside a json route');
     } finally {
       await app.close();

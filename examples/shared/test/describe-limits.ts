@@ -11,7 +11,7 @@ import type { Framework } from './example-process';
 import { childEnv, entryOf, kill, startExample } from './example-process';
 import { halfSentRequest, keepAliveConnection, parseResponse, responseHead, silentConnection, trickleUpload } from './slow-clients';
 
-const MESSAGE_PATH = '/wechat/callback/wx_authorizer';
+const MESSAGE_PATH = '/wechat/callback/wx0000000000000a00';
 const TRICKLE_INTERVAL_MS = 500;
 
 /** An example process with credentials the test knows, and `limits` (variables without the `WXOPEN_` prefix, in ms). */
