@@ -105,8 +105,30 @@ describeRedis('RedisStore', () => {
     expect(() => new RedisStore({} as Redis)).toThrow(/ioredis client/);
   });
 
-  it('passes server errors on, such as a key of another type', async () => {
+  it('rejects a command the server refuses with ERR_STORE naming the command, the server’s error as cause', async () => {
     await client().lpush(`${prefix}list`, 'x');
-    await expect(store.get('list')).rejects.toThrow(/WRONGTYPE/);
+    const error = await store.get('list').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_STORE', detail: 'GET failed', status: 503 });
+    expect((error as Error).cause).toMatchObject({ message: expect.stringMatching(/^WRONGTYPE/) });
+  });
+
+  it('keeps the value out of a refused command’s error, its cause included', async () => {
+    await client().lpush(`${prefix}list`, 'x');
+    const secret = 'refresh-token-that-must-not-leak';
+    const error = await store.compareAndSet('list', secret, `${secret}-next`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_STORE', detail: 'compare-and-set failed' });
+    const everything = JSON.stringify(error, Object.getOwnPropertyNames(error)) + JSON.stringify((error as Error).cause, Object.getOwnPropertyNames((error as Error).cause));
+    expect(everything).toContain('WRONGTYPE');
+    expect(everything).not.toContain(secret);
+    expect((error as { cause: { command?: unknown } }).cause.command).toEqual({ name: expect.stringMatching(/^eval(sha)?$/) });
+  });
+
+  it('refuses a timeoutMs that is not a number of milliseconds', () => {
+    expect(() => new RedisStore(client(), { timeoutMs: -1 })).toThrow(/`timeoutMs`/);
+    expect(() => new RedisStore(client(), { timeoutMs: Number.NaN })).toThrow(/`timeoutMs`/);
+  });
+
+  it('says several processes share it', () => {
+    expect(store.shared).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reapDir, reapProcess, releaseDir } from './redis-server/reaper';
-import { respCommand } from './redis-server/resp';
+import { RespError, respCommand } from './redis-server/resp';
 import type { RespValue } from './redis-server/resp';
 
 export { RespError, respCommand } from './redis-server/resp';
@@ -171,8 +171,9 @@ class RedisProcess implements RedisServer {
       }
       try {
         if ((await respCommand(this.port, ['PING'], { timeoutMs: 500 })) === 'PONG') return;
-      } catch {
-        // not listening yet
+      } catch (error) {
+        // An error reply (NOAUTH with --requirepass, say) is an answer too; anything else: not listening yet.
+        if (error instanceof RespError) return;
       }
       if (Date.now() > deadline) {
         await this.stop();
