@@ -146,8 +146,10 @@ interface Gate {
   readonly problem: string | undefined;
   /** How to make it run. */
   readonly fix: string;
-  /** Whether `WXOPEN_REQUIRE_REDIS=1` turns the skip into a failure. */
+  /** Whether the skip is a failure now (`WXOPEN_REQUIRE_REDIS=1`). */
   readonly required: boolean;
+  /** Whether `WXOPEN_REQUIRE_REDIS=1` would turn this skip into a failure (said in the warning). */
+  readonly requirable: boolean;
 }
 
 /** `describe` when the gate is open; otherwise a visible skip, or a failing test when the gate is required. */
@@ -166,7 +168,8 @@ function gated(gate: Gate, name: string, fn: () => void): void {
     return;
   }
   // Straight to stderr: jest does not print the console output of a test file whose tests were all skipped.
-  process.stderr.write(`\nwxopen: ${gate.problem}: skipping "${name}". ${gate.fix}; WXOPEN_REQUIRE_REDIS=1 turns this into a failure.\n`);
+  const hint = gate.requirable ? '; WXOPEN_REQUIRE_REDIS=1 turns this into a failure' : '';
+  process.stderr.write(`\nwxopen: ${gate.problem}: skipping "${name}". ${gate.fix}${hint}.\n`);
   describe.skip(name, fn);
 }
 
@@ -182,6 +185,7 @@ export function describeRedis(name: string, fn: () => void): void {
       problem: isRedisReachableSync(url) ? undefined : `Redis is not reachable at ${redacted(url)}`,
       fix: 'Start one (redis-server) or point REDIS_URL at one',
       required: redisRequired(),
+      requirable: true,
     },
     name,
     fn,
@@ -208,6 +212,7 @@ export function describeRedisCluster(name: string, fn: () => void): void {
             : `the Redis Cluster at ${nodes.join(',')} is not reachable or not cluster_state:ok`,
       fix,
       required: nodes !== undefined && redisRequired(),
+      requirable: nodes !== undefined,
     },
     name,
     fn,
@@ -226,6 +231,7 @@ export function describeRedisServer(name: string, fn: () => void): void {
       problem: hasRedisServerBinary() ? undefined : `cannot run ${redisServerBinary()}`,
       fix: 'Install redis-server (and redis-cli for clusters) or set REDIS_SERVER_BIN',
       required: redisRequired(),
+      requirable: true,
     },
     name,
     fn,
