@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 /** The environment of the example process: ours without any wxopen setting, plus `extra`. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(WECHAT_|WXOPEN_|REDIS_URL$|PORT$|HOST$)/.test(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env)) if (!/^(WECHAT_|WXOPEN_|REDIS_|PORT$|HOST$)/.test(name)) env[name] = value;
   // A state file of its own per run, so no test writes into the working tree or shares state.
   const stateFile = path.join(os.tmpdir(), `wxopen-example-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   return { ...env, PORT: '0', HOST: '127.0.0.1', WXOPEN_STATE_FILE: stateFile, ...extra };

@@ -185,7 +185,7 @@ describeRedisServer('a store from createRedisStore at start', () => {
 
   it('never puts the password in a line', async () => {
     const password = 'pa55-word-never-logged';
-    const server = await startRedisServer({ args: ['--requirepass', password] });
+    const server = await startRedisServer({ password });
     const lines: string[] = [];
     const store = createRedisStore(`redis://:${password}@127.0.0.1:${server.port}/0`, { log: (line) => lines.push(line) });
     try {

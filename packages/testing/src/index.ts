@@ -11,5 +11,6 @@ export type {
   RedisServer,
   RedisServerOptions,
   RedisServerState,
+  RespCommandOptions,
   RespValue,
 } from './redis-server';

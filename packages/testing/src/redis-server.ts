@@ -16,7 +16,7 @@ import { RespError, respCommand } from './redis-server/resp';
 import type { RespValue } from './redis-server/resp';
 
 export { RespError, respCommand } from './redis-server/resp';
-export type { RespValue } from './redis-server/resp';
+export type { RespCommandOptions, RespValue } from './redis-server/resp';
 
 const HOST = '127.0.0.1';
 
@@ -28,8 +28,10 @@ export function redisServerBinary(): string {
 export interface RedisServerOptions {
   /** The port (default: a free one; with `cluster`, one whose cluster bus port, +10000, is free too). */
   readonly port?: number;
-  /** Extra `redis-server` arguments, e.g. `['--requirepass', 'secret']`. */
+  /** Extra `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   readonly args?: readonly string[];
+  /** `--requirepass`: clients must AUTH with it (`command()` does). */
+  readonly password?: string;
   /** Cluster mode (`--cluster-enabled yes`), as `startRedisCluster` uses it. */
   readonly cluster?: boolean;
   /** How long `start` and `restart` wait for the server to answer PING (default 10 000 ms). */
@@ -60,7 +62,7 @@ export interface RedisServer {
   resume(): void;
   /** Starts it again on the same port and directory (stopping it first, with SIGKILL, if it runs). */
   restart(): Promise<void>;
-  /** Sends one command over a fresh connection and resolves with the reply. */
+  /** Sends one command over a fresh connection (after AUTH when it has a password) and resolves with the reply. */
   command(...args: string[]): Promise<RespValue>;
   /** Stops it and removes its directory. */
   dispose(): Promise<void>;
@@ -104,16 +106,18 @@ class RedisProcess implements RedisServer {
   readonly dir: string;
   readonly #argv: readonly string[];
   readonly #startTimeoutMs: number;
+  readonly #password: string | undefined;
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #paused = false;
   #output = '';
 
-  constructor(port: number, dir: string, argv: readonly string[], startTimeoutMs: number) {
+  constructor(port: number, dir: string, argv: readonly string[], startTimeoutMs: number, password: string | undefined) {
     this.port = port;
     this.dir = dir;
     this.#argv = argv;
     this.#startTimeoutMs = startTimeoutMs;
+    this.#password = password;
   }
 
   get url(): string {
@@ -170,9 +174,9 @@ class RedisProcess implements RedisServer {
         throw new Error(`redis-server on port ${this.port} exited during start: ${why}`);
       }
       try {
-        if ((await respCommand(this.port, ['PING'], { timeoutMs: 500 })) === 'PONG') return;
+        if ((await respCommand(this.port, ['PING'], { timeoutMs: 500, password: this.#password })) === 'PONG') return;
       } catch (error) {
-        // An error reply (NOAUTH with --requirepass, say) is an answer too; anything else: not listening yet.
+        // An error reply (LOADING, say) is an answer too; anything else: not listening yet.
         if (error instanceof RespError) return;
       }
       if (Date.now() > deadline) {
@@ -219,7 +223,7 @@ class RedisProcess implements RedisServer {
   }
 
   command(...args: string[]): Promise<RespValue> {
-    return respCommand(this.port, args);
+    return respCommand(this.port, args, { password: this.#password });
   }
 
   async dispose(): Promise<void> {
@@ -230,6 +234,7 @@ class RedisProcess implements RedisServer {
 
 function serverArgs(port: number, dir: string, options: RedisServerOptions): string[] {
   const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+  if (options.password !== undefined) args.push('--requirepass', options.password);
   if (options.cluster) {
     args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000');
   }
@@ -243,7 +248,7 @@ async function launch(makeArgv: (port: number, dir: string) => string[], options
     const port = options.port ?? (await freePort(withBus));
     const dir = mkdtempSync(path.join(os.tmpdir(), `wxopen-redis-${port}-`));
     reapDir(dir);
-    const server = new RedisProcess(port, dir, makeArgv(port, dir), startTimeoutMs);
+    const server = new RedisProcess(port, dir, makeArgv(port, dir), startTimeoutMs, options.password);
     try {
       await server.start();
       return server;

@@ -124,6 +124,18 @@ describeRedisServer('a private redis-server', () => {
     expect(await server.command('PING')).toBe('PONG');
   });
 
+  it('requires AUTH when started with a password, and sends it with its own commands', async () => {
+    const guarded = await startRedisServer({ password: 'kit-password' });
+    try {
+      await expect(respCommand(guarded.port, ['PING'])).rejects.toThrow(/NOAUTH/);
+      expect(await guarded.command('PING')).toBe('PONG');
+      await guarded.restart();
+      expect(await guarded.command('PING')).toBe('PONG');
+    } finally {
+      await guarded.dispose();
+    }
+  });
+
   it('removes its directory on dispose', async () => {
     await server.dispose();
     expect(existsSync(server.dir)).toBe(false);

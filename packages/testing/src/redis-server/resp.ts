@@ -57,9 +57,19 @@ function parse(buffer: Buffer, start: number): Parsed {
   }
 }
 
+export interface RespCommandOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 2000. */
+  readonly timeoutMs?: number;
+  /** Sent with AUTH before the command, for a server started with `--requirepass`. */
+  readonly password?: string;
+}
+
 /** Sends one command to `host:port` and resolves with its reply; rejects on an error reply, a socket error or `timeoutMs`. */
-export function respCommand(port: number, args: readonly string[], options: { host?: string; timeoutMs?: number } = {}): Promise<RespValue> {
-  const { host = '127.0.0.1', timeoutMs = 2_000 } = options;
+export function respCommand(port: number, args: readonly string[], options: RespCommandOptions = {}): Promise<RespValue> {
+  const { host = '127.0.0.1', timeoutMs = 2_000, password } = options;
+  const commands = password === undefined ? [args] : [['AUTH', password], args];
   return new Promise<RespValue>((resolve, reject) => {
     let received = Buffer.alloc(0);
     const socket = connect({ host, port });
@@ -70,13 +80,19 @@ export function respCommand(port: number, args: readonly string[], options: { ho
     socket.setTimeout(timeoutMs, () => finish(() => reject(new Error(`${args[0] ?? 'command'} to ${host}:${port}: no reply in ${timeoutMs} ms`))));
     socket.on('error', (error) => finish(() => reject(error)));
     socket.on('close', () => finish(() => reject(new Error(`${args[0] ?? 'command'} to ${host}:${port}: connection closed before the reply`))));
-    socket.on('connect', () => socket.write(encode(args)));
+    socket.on('connect', () => socket.write(commands.map(encode).join('')));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const parsed = parse(received, 0);
-      if (parsed === undefined) return;
-      const { value } = parsed;
-      finish(() => (value instanceof RespError ? reject(value) : resolve(value)));
+      // One reply per command sent; the last one is the answer, an error before it fails the whole call.
+      let at = 0;
+      for (let i = 0; i < commands.length; i++) {
+        const parsed = parse(received, at);
+        if (parsed === undefined) return;
+        const { value } = parsed;
+        if (value instanceof RespError) return finish(() => reject(value));
+        if (i === commands.length - 1) return finish(() => resolve(value));
+        at = parsed.end;
+      }
     });
   });
 }
