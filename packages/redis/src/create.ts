@@ -142,9 +142,6 @@ function connect(target: RedisTarget, redisOptions: RedisOptions | undefined): R
       redisOptions: { ...FAIL_FAST_REDIS_OPTIONS, ...redisOptions, ...clusterOptions.redisOptions },
     });
   }
-  if (typeof target !== 'object' || target === null) {
-    throw new TypeError('wxopen: createRedisStore needs a redis:// URL, ioredis options ({ host, port } or { sentinels, name }) or { cluster: [...] }');
-  }
   return new Redis({ ...FAIL_FAST_REDIS_OPTIONS, ...redisOptions, ...target });
 }
 
@@ -170,6 +167,9 @@ function queueChoice(target: RedisTarget, redisOptions: RedisOptions | undefined
  */
 export function createRedisStore(target: RedisTarget, options: CreateRedisStoreOptions = {}): RedisStore {
   const { log, redisOptions, ...storeOptions } = options;
+  if (typeof target !== 'string' && (typeof target !== 'object' || target === null)) {
+    throw new TypeError('wxopen: createRedisStore needs a redis:// URL, ioredis options ({ host, port } or { sentinels, name }) or { cluster: [...] }');
+  }
   if (log !== undefined && log !== false && typeof log !== 'function') {
     throw new TypeError('wxopen: option `log` must be a function that takes a line, or false');
   }

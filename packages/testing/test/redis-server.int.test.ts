@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeRedisServer, respCommand, startRedisCluster, startRedisSentinel, startRedisServer } from '@wxopen/testing';
+import { describeRedisServer, isRedisClusterReachableSync, respCommand, startRedisCluster, startRedisSentinel, startRedisServer } from '@wxopen/testing';
 import type { RedisServer } from '@wxopen/testing';
 
 jest.setTimeout(60_000);
@@ -184,6 +184,7 @@ describeRedisServer('a private Redis Cluster', () => {
         expect(info).toMatch(/cluster_slots_assigned:16384/);
         expect(info).toMatch(/cluster_known_nodes:3/);
       }
+      expect(isRedisClusterReachableSync(cluster.nodeList.split(','))).toBe(true);
     } finally {
       await cluster.dispose();
     }
