@@ -5,16 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { credentialKeys } from '@wxopen/core';
-import { WechatSimulator, describeRedis, startFakeWechat, textMessage } from '@wxopen/testing';
+import { WechatSimulator, startFakeWechat, textMessage } from '@wxopen/testing';
 import type { FakeWechat, Push } from '@wxopen/testing';
 import type { Child, RedisScope } from './harness';
-import { redisScope, startChild, valueOf, waitUntil } from './harness';
+import { describeEachRedisShape, redisScope, startChild, valueOf, waitUntil } from './harness';
 
 jest.setTimeout(60_000);
 
 const AUTHORIZER = 'wx00000000000000a9';
 
-describeRedis('the acknowledgement contract across processes', () => {
+describeEachRedisShape('the acknowledgement contract across processes', (shape) => {
   let fake: FakeWechat;
   let redis: RedisScope;
   let children: Child[] = [];
@@ -23,7 +23,7 @@ describeRedis('the acknowledgement contract across processes', () => {
 
   beforeEach(async () => {
     fake = await startFakeWechat();
-    redis = redisScope('acknowledgement');
+    redis = redisScope('acknowledgement', shape);
     secrets = { appId: fake.componentAppId, token: randomBytes(8).toString('hex'), encodingAESKey: randomBytes(32).toString('base64').slice(0, 43) };
     wechat = new WechatSimulator(secrets);
   });
@@ -37,8 +37,7 @@ describeRedis('the acknowledgement contract across processes', () => {
 
   async function spawn(extra: Record<string, string> = {}): Promise<Child & { url: string }> {
     const child = await startChild('platform-child.mjs', {
-      REDIS_URL: redis.url,
-      WXOPEN_TEST_KEY_PREFIX: redis.prefix,
+      ...redis.env,
       WXOPEN_TEST_API_BASE: fake.url,
       WXOPEN_TEST_APP_ID: fake.componentAppId,
       WXOPEN_TEST_APP_SECRET: fake.componentAppSecret,

@@ -4,16 +4,16 @@
  * Children run the BUILT packages (`credentials-child.mjs`); `npm test` builds them first (`tsc -b`).
  */
 import { ComponentCredentials, credentialKeys } from '@wxopen/core';
-import { describeRedis, startFakeWechat } from '@wxopen/testing';
+import { startFakeWechat } from '@wxopen/testing';
 import type { FakeWechat, FakeWechatOptions } from '@wxopen/testing';
 import type { Child, RedisScope } from './harness';
-import { redisScope, startChild, valueOf, waitUntil } from './harness';
+import { describeEachRedisShape, redisScope, startChild, valueOf, waitUntil } from './harness';
 
 jest.setTimeout(30_000);
 
 const AUTHORIZER = 'wxauthorizer00000001';
 
-describeRedis('authorizer token across processes on one Redis', () => {
+describeEachRedisShape('authorizer token across processes', (shape) => {
   let fake: FakeWechat | undefined;
   let redis: RedisScope | undefined;
   let children: Child[] = [];
@@ -33,7 +33,7 @@ describeRedis('authorizer token across processes on one Redis', () => {
    */
   async function setUp(options: FakeWechatOptions, warm: boolean) {
     const wechat = await startFakeWechat(options);
-    const scope = redisScope('authorizer-token');
+    const scope = redisScope('authorizer-token', shape);
     fake = wechat;
     redis = scope;
     const keys = credentialKeys(wechat.componentAppId);
@@ -44,8 +44,7 @@ describeRedis('authorizer token across processes on one Redis', () => {
     if (warm) await parent.componentToken();
     const spawn = (extra: Record<string, string> = {}) =>
       startChild('credentials-child.mjs', {
-        REDIS_URL: scope.url,
-        WXOPEN_TEST_KEY_PREFIX: scope.prefix,
+        ...scope.env,
         WXOPEN_TEST_API_BASE: wechat.url,
         WXOPEN_TEST_APP_ID: wechat.componentAppId,
         WXOPEN_TEST_APP_SECRET: wechat.componentAppSecret,

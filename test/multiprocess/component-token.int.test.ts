@@ -3,14 +3,14 @@
  * Children run the BUILT packages (`credentials-child.mjs`); `npm test` builds them first (`tsc -b`).
  */
 import { ComponentCredentials, credentialKeys } from '@wxopen/core';
-import { describeRedis, startFakeWechat } from '@wxopen/testing';
+import { startFakeWechat } from '@wxopen/testing';
 import type { FakeWechat } from '@wxopen/testing';
 import type { Child, RedisScope } from './harness';
-import { redisScope, startChild, valueOf, waitUntil } from './harness';
+import { describeEachRedisShape, redisScope, startChild, valueOf, waitUntil } from './harness';
 
 jest.setTimeout(30_000);
 
-describeRedis('component token across processes on one Redis', () => {
+describeEachRedisShape('component token across processes', (shape) => {
   let fake: FakeWechat;
   let redis: RedisScope;
   let children: Child[] = [];
@@ -23,8 +23,7 @@ describeRedis('component token across processes on one Redis', () => {
 
   const spawn = (extra: Record<string, string> = {}) =>
     startChild('credentials-child.mjs', {
-      REDIS_URL: redis.url,
-      WXOPEN_TEST_KEY_PREFIX: redis.prefix,
+      ...redis.env,
       WXOPEN_TEST_API_BASE: fake.url,
       WXOPEN_TEST_APP_ID: fake.componentAppId,
       WXOPEN_TEST_APP_SECRET: fake.componentAppSecret,
@@ -36,7 +35,7 @@ describeRedis('component token across processes on one Redis', () => {
 
   beforeEach(async () => {
     fake = await startFakeWechat();
-    redis = redisScope('component-token');
+    redis = redisScope('component-token', shape);
   });
 
   afterEach(async () => {

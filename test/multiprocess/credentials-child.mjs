@@ -4,14 +4,16 @@
  * `RedisStore` of the BUILT `@wxopen/redis`, driven over IPC. Sends `{ type: 'ready' }` once built, then answers
  * each `{ id, op, … }` with `{ type: 'answer', id, answer: { ok, value } | { ok: false, code, message } }`.
  *
- * Environment: REDIS_URL, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_API_BASE, WXOPEN_TEST_APP_ID, WXOPEN_TEST_APP_SECRET,
- * WXOPEN_TEST_LOCK_TTL_MS (optional).
+ * Environment: REDIS_URL or REDIS_CLUSTER_NODES, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_API_BASE, WXOPEN_TEST_APP_ID,
+ * WXOPEN_TEST_APP_SECRET, WXOPEN_TEST_LOCK_TTL_MS (optional).
  */
 import { ComponentCredentials } from '@wxopen/core';
-import { createRedisStore } from '@wxopen/redis';
+import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
 
 const env = process.env;
-const store = createRedisStore(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX });
+// A Cluster when REDIS_CLUSTER_NODES lists one, else the standalone Redis of REDIS_URL.
+const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX });
 const credentials = new ComponentCredentials({
   appId: env.WXOPEN_TEST_APP_ID,
   appSecret: env.WXOPEN_TEST_APP_SECRET,
@@ -60,5 +62,6 @@ process.on('disconnect', () => {
   setTimeout(() => process.exit(0), 1000).unref();
 });
 
-await store.client.ping();
+// Wait for the connection (on a Cluster, for the slot map) before saying ready.
+await store.get('ready-probe');
 process.send({ type: 'ready' });

@@ -5,16 +5,18 @@
  * WXOPEN_TEST_HANDLER_DELAY_MS, counts the run and answers `handled by <pid>: <Content>`.
  * Sends `{ type: 'ready', port }`; answers `{ id, op: 'runs' }` with the MsgIds its handler ran for.
  *
- * Environment: REDIS_URL, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_APP_ID, WXOPEN_TEST_TOKEN, WXOPEN_TEST_AES_KEY,
- * WXOPEN_TEST_HANDLER_DELAY_MS (default 0).
+ * Environment: REDIS_URL or REDIS_CLUSTER_NODES, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_APP_ID, WXOPEN_TEST_TOKEN,
+ * WXOPEN_TEST_AES_KEY, WXOPEN_TEST_HANDLER_DELAY_MS (default 0).
  */
 import http from 'node:http';
 import { AuthServer } from '@wxopen/core';
-import { createRedisStore } from '@wxopen/redis';
+import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
 
 const env = process.env;
 const delayMs = Number(env.WXOPEN_TEST_HANDLER_DELAY_MS ?? 0);
-const store = createRedisStore(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX });
+// A Cluster when REDIS_CLUSTER_NODES lists one, else the standalone Redis of REDIS_URL.
+const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX });
 const platform = new AuthServer({
   appId: env.WXOPEN_TEST_APP_ID,
   token: env.WXOPEN_TEST_TOKEN,
@@ -61,5 +63,6 @@ process.on('disconnect', () => {
   setTimeout(() => process.exit(0), 1000).unref();
 });
 
-await store.client.ping();
+// Wait for the connection (on a Cluster, for the slot map) before saying ready.
+await store.get('ready-probe');
 server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));

@@ -3,28 +3,27 @@
  * another process. Two real processes (`dedup-child.mjs`, BUILT packages) serve one platform on one Redis:
  * the same message (same MsgId) delivered to both runs the handler once in total.
  */
-import { WechatSimulator, describeRedis, textMessage, uniqueMsgId } from '@wxopen/testing';
+import { WechatSimulator, textMessage, uniqueMsgId } from '@wxopen/testing';
 import type { Push } from '@wxopen/testing';
 import type { Child, RedisScope } from './harness';
-import { redisScope, startChild, valueOf } from './harness';
+import { describeEachRedisShape, redisScope, startChild, valueOf } from './harness';
 
 jest.setTimeout(30_000);
 
 const AUTHORIZER = 'wx00000000000000d1';
 
-describeRedis('a duplicate delivery across two processes on one Redis', () => {
+describeEachRedisShape('a duplicate delivery across two processes', (shape) => {
   const secrets = WechatSimulator.generateSecrets();
   const wechat = new WechatSimulator(secrets);
   let redis: RedisScope;
   let servers: { child: Child; url: string }[] = [];
 
   beforeAll(async () => {
-    redis = redisScope('dedup');
+    redis = redisScope('dedup', shape);
     const children = await Promise.all(
       [1, 2].map(() =>
         startChild('dedup-child.mjs', {
-          REDIS_URL: redis.url,
-          WXOPEN_TEST_KEY_PREFIX: redis.prefix,
+          ...redis.env,
           WXOPEN_TEST_APP_ID: secrets.appId,
           WXOPEN_TEST_TOKEN: secrets.token,
           WXOPEN_TEST_AES_KEY: secrets.encodingAESKey,

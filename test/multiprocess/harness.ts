@@ -6,9 +6,10 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Cluster } from 'ioredis';
 import { createRedisStore } from '@wxopen/redis';
-import type { RedisStore } from '@wxopen/redis';
-import { redisUrl } from '@wxopen/testing';
+import type { RedisStore, RedisTarget } from '@wxopen/redis';
+import { describeRedis, describeRedisCluster, redisClusterNodes, redisUrl } from '@wxopen/testing';
 
 /** An answer from a child: `ok` with a value, or the failure's code and message. */
 export type Answer<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly message: string };
@@ -130,32 +131,67 @@ export function valueOf<T>(answer: Answer<T>): T {
   return answer.value;
 }
 
+/** One Redis deployment the several-process tests run on. */
+export interface RedisShape {
+  /** How test names call it: `one Redis`, `a Redis Cluster`. */
+  readonly where: string;
+  /** `describeRedis` or `describeRedisCluster`: runs the block, or skips it with a message. */
+  readonly describe: (name: string, fn: () => void) => void;
+  /** Where the test's own store connects. */
+  target(): RedisTarget;
+  /** What tells a child where to connect (`REDIS_URL`, or `REDIS_CLUSTER_NODES`, which wins in the children). */
+  env(): Record<string, string>;
+}
+
+/** Every shape the several-process tests run on: the standalone Redis of `REDIS_URL`, and the Cluster of `REDIS_CLUSTER_NODES`. */
+export const REDIS_SHAPES: readonly RedisShape[] = [
+  {
+    where: 'one Redis',
+    describe: describeRedis,
+    target: () => redisUrl(),
+    env: () => ({ REDIS_URL: redisUrl(), REDIS_CLUSTER_NODES: '' }),
+  },
+  {
+    where: 'a Redis Cluster',
+    describe: describeRedisCluster,
+    target: () => ({ cluster: redisClusterNodes() ?? [] }),
+    env: () => ({ REDIS_CLUSTER_NODES: (redisClusterNodes() ?? []).join(',') }),
+  },
+];
+
+/** Registers `fn` once per shape, as `<name> on one Redis` and `<name> on a Redis Cluster`, each gated by its shape. */
+export function describeEachRedisShape(name: string, fn: (shape: RedisShape) => void): void {
+  for (const shape of REDIS_SHAPES) shape.describe(`${name} on ${shape.where}`, () => fn(shape));
+}
+
 /** A Redis key prefix of this test file's own, a store on it for setup and assertions, and the cleanup. */
 export interface RedisScope {
-  readonly url: string;
+  /** The environment that points a child at the same Redis and prefix. */
+  readonly env: Record<string, string>;
   readonly prefix: string;
   readonly store: RedisStore;
-  /** Deletes every key under the prefix and closes the store. */
+  /** Deletes every key under the prefix (on every master of a Cluster) and closes the store. */
   dispose(): Promise<void>;
 }
 
-export function redisScope(name: string): RedisScope {
-  const url = redisUrl();
+export function redisScope(name: string, shape: RedisShape): RedisScope {
   const prefix = `wxopen-test:${name}:${randomBytes(6).toString('hex')}:`;
-  const store = createRedisStore(url, { keyPrefix: prefix });
+  const store = createRedisStore(shape.target(), { keyPrefix: prefix });
   return {
-    url,
+    env: { ...shape.env(), WXOPEN_TEST_KEY_PREFIX: prefix },
     prefix,
     store,
     async dispose() {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await store.client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...found);
-      } while (cursor !== '0');
-      if (keys.length > 0) await store.client.del(...keys);
+      const client = store.client;
+      for (const node of client instanceof Cluster ? client.nodes('master') : [client]) {
+        let cursor = '0';
+        do {
+          const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          // One key at a time: on a Cluster, keys of one node may lie in different slots.
+          for (const key of found) await client.del(key);
+        } while (cursor !== '0');
+      }
       await store.close();
     },
   };

@@ -7,15 +7,17 @@
  * Sends `{ type: 'ready', port }`; answers `{ id, op: 'runs' }` with the contents its handler ran for, and
  * `{ id, op: 'pending' }` with the waiting authorization codes.
  *
- * Environment: REDIS_URL, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_API_BASE, WXOPEN_TEST_APP_ID, WXOPEN_TEST_APP_SECRET,
+ * Environment: REDIS_URL or REDIS_CLUSTER_NODES, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_API_BASE, WXOPEN_TEST_APP_ID, WXOPEN_TEST_APP_SECRET,
  * WXOPEN_TEST_TOKEN, WXOPEN_TEST_AES_KEY, WXOPEN_TEST_LEASE_MS, WXOPEN_TEST_STORE_TIMEOUT_MS.
  */
 import http from 'node:http';
 import { AuthServer } from '@wxopen/core';
-import { createRedisStore } from '@wxopen/redis';
+import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
 
 const env = process.env;
-const store = createRedisStore(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX, log: false });
+// A Cluster when REDIS_CLUSTER_NODES lists one, else the standalone Redis of REDIS_URL.
+const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX, log: false });
 const platform = new AuthServer({
   appId: env.WXOPEN_TEST_APP_ID,
   token: env.WXOPEN_TEST_TOKEN,

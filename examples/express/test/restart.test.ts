@@ -80,7 +80,7 @@ describe('express example restarted with its default file store', () => {
     stateFile = path.join(dir, 'state.json');
     // Our environment without any wxopen setting (REDIS_URL would switch the example to Redis), plus the example's.
     const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !/^(WECHAT_|WXOPEN_|REDIS_URL$|PORT$|HOST$)/.test(name)),
+      Object.entries(process.env).filter(([name]) => !/^(WECHAT_|WXOPEN_|REDIS_|PORT$|HOST$)/.test(name)),
     );
     env = {
       ...inherited,

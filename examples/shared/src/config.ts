@@ -2,6 +2,8 @@
  * The examples' configuration, read from the environment. One place for every example, so Express, Koa and
  * Fastify start the same way.
  */
+import { parseRedisNodes } from '@wxopen/redis';
+import type { RedisNodeAddress } from '@wxopen/redis';
 import { WechatSimulator } from '@wxopen/testing';
 
 /** The four credentials of a third-party platform, in the order they are reported. */
@@ -28,6 +30,10 @@ export interface ExampleConfig {
   readonly maxClockSkewSeconds: number | undefined;
   /** `REDIS_URL`: when set, state lives in Redis and any number of processes can serve the platform. */
   readonly redisUrl: string | undefined;
+  /** `REDIS_CLUSTER_NODES` (`host:port,host:port,…`): state in a Redis Cluster instead. */
+  readonly redisClusterNodes: readonly RedisNodeAddress[] | undefined;
+  /** `REDIS_SENTINELS` (`host:port,…`) with `REDIS_SENTINEL_NAME` (the master's name): state in Redis behind Sentinel. */
+  readonly redisSentinel: { readonly sentinels: readonly RedisNodeAddress[]; readonly name: string } | undefined;
   /** `WXOPEN_STATE_FILE`, default `.wxopen/state.json`: the single process's durable state when Redis is not used. */
   readonly stateFile: string;
 }
@@ -66,6 +72,39 @@ function credentials(env: Env): { credentials: Credentials; demo: boolean } {
   return { credentials: { appId, appSecret, token, encodingAESKey }, demo: false };
 }
 
+type RedisSettings = Pick<ExampleConfig, 'redisUrl' | 'redisClusterNodes' | 'redisSentinel'>;
+
+function nodes(env: Env, name: string): readonly RedisNodeAddress[] | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    return parseRedisNodes(raw, name);
+  } catch {
+    throw new ConfigError(`${name} must be host:port entries separated by commas (10.0.0.1:6379,10.0.0.2:6379), got "${raw}"`);
+  }
+}
+
+/** At most one Redis: a URL, a Cluster or Sentinel. Several at once is refused rather than guessed between. */
+function redis(env: Env): RedisSettings {
+  const redisUrl = read(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/\s]/.test(redisUrl)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  const redisClusterNodes = nodes(env, 'REDIS_CLUSTER_NODES');
+  const sentinels = nodes(env, 'REDIS_SENTINELS');
+  const sentinelName = read(env, 'REDIS_SENTINEL_NAME');
+  if ((sentinels === undefined) !== (sentinelName === undefined)) {
+    throw new ConfigError('REDIS_SENTINELS must come with REDIS_SENTINEL_NAME (the name of the master the sentinels watch), and the other way round');
+  }
+  const chosen = Object.entries({ REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: redisClusterNodes, REDIS_SENTINELS: sentinels })
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+  if (chosen.length > 1) throw new ConfigError(`set only one of ${chosen.join(', ')}: they name different Redis deployments`);
+  return {
+    redisUrl,
+    redisClusterNodes,
+    redisSentinel: sentinels === undefined || sentinelName === undefined ? undefined : { sentinels, name: sentinelName },
+  };
+}
+
 /** Reads the configuration from `env`. Throws a `ConfigError` naming what is missing or malformed. */
 export function loadConfig(env: Env = process.env): ExampleConfig {
   const apiBase = read(env, 'WECHAT_API_BASE') ?? 'https://api.weixin.qq.com';
@@ -76,7 +115,7 @@ export function loadConfig(env: Env = process.env): ExampleConfig {
     ...credentials(env),
     apiBase,
     maxClockSkewSeconds: integer(env, 'WXOPEN_MAX_CLOCK_SKEW', undefined),
-    redisUrl: read(env, 'REDIS_URL'),
+    ...redis(env),
     stateFile: read(env, 'WXOPEN_STATE_FILE') ?? '.wxopen/state.json',
   };
 }

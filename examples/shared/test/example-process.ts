@@ -38,7 +38,7 @@ export function removeStateDirectories(): void {
  */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(WECHAT_|WXOPEN_|REDIS_URL$|PORT$|HOST$)/.test(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env)) if (!/^(WECHAT_|WXOPEN_|REDIS_|PORT$|HOST$)/.test(name)) env[name] = value;
   const stateFile = extra['WXOPEN_STATE_FILE'] ?? path.join(stateDirectory(), 'state.json');
   return { ...env, PORT: '0', HOST: '127.0.0.1', WXOPEN_STATE_FILE: stateFile, ...extra };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { redisUrl } from '@wxopen/testing';
+import { Cluster, Redis } from 'ioredis';
+import { redisClusterNodes, redisUrl } from '@wxopen/testing';
+import { parseRedisNodes } from '@wxopen/redis';
 
 /** A key prefix no other test run uses: `wxopen-test:<uuid>:`. Everything under it is removed by `removeKeys`. */
 export function uniquePrefix(): string {
@@ -12,13 +13,22 @@ export function connect(): Redis {
   return new Redis(redisUrl(), { lazyConnect: false, maxRetriesPerRequest: 1 });
 }
 
-/** Deletes every key that starts with `prefix`. */
-export async function removeKeys(client: Redis, prefix: string): Promise<void> {
+/** A new client of the test Redis Cluster (`REDIS_CLUSTER_NODES`). */
+export function connectCluster(): Cluster {
+  return new Cluster([...parseRedisNodes((redisClusterNodes() ?? []).join(','), 'REDIS_CLUSTER_NODES')], { redisOptions: { maxRetriesPerRequest: 1 } });
+}
+
+/** Deletes every key that starts with `prefix` (on every master of a Cluster). */
+export async function removeKeys(client: Redis | Cluster, prefix: string): Promise<void> {
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== '0');
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      // One DEL per key: on a Cluster the keys of one node may still lie in different slots.
+      for (const key of keys) await client.del(key);
+    } while (cursor !== '0');
+  }
 }

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
-import { RedisStore, createRedisStore } from '@wxopen/redis';
-import { describeRedis, describeStoreConformance, redisUrl } from '@wxopen/testing';
-import { connect, removeKeys, uniquePrefix } from './helpers';
+import type { Cluster, Redis } from 'ioredis';
+import { RedisStore, createRedisStore, parseRedisNodes } from '@wxopen/redis';
+import { describeRedis, describeRedisCluster, describeStoreConformance, redisClusterNodes, redisUrl } from '@wxopen/testing';
+import { connect, connectCluster, removeKeys, uniquePrefix } from './helpers';
 
 const runPrefix = uniquePrefix();
 let shared: Redis | undefined;
@@ -105,8 +105,88 @@ describeRedis('RedisStore', () => {
     expect(() => new RedisStore({} as Redis)).toThrow(/ioredis client/);
   });
 
-  it('passes server errors on, such as a key of another type', async () => {
+  it('rejects a command the server refuses with ERR_STORE naming the command, the server’s error as cause', async () => {
     await client().lpush(`${prefix}list`, 'x');
-    await expect(store.get('list')).rejects.toThrow(/WRONGTYPE/);
+    const error = await store.get('list').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_STORE', detail: 'GET failed', status: 503 });
+    expect((error as Error).cause).toMatchObject({ message: expect.stringMatching(/^WRONGTYPE/) });
+  });
+
+  it('keeps the value out of a refused command’s error, its cause included', async () => {
+    await client().lpush(`${prefix}list`, 'x');
+    const secret = 'refresh-token-that-must-not-leak';
+    const error = await store.compareAndSet('list', secret, `${secret}-next`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_STORE', detail: 'compare-and-set failed' });
+    const everything = JSON.stringify(error, Object.getOwnPropertyNames(error)) + JSON.stringify((error as Error).cause, Object.getOwnPropertyNames((error as Error).cause));
+    expect(everything).toContain('WRONGTYPE');
+    expect(everything).not.toContain(secret);
+    expect((error as { cause: { command?: unknown } }).cause.command).toEqual({ name: expect.stringMatching(/^eval(sha)?$/) });
+  });
+
+  it('refuses a timeoutMs that is not a number of milliseconds', () => {
+    expect(() => new RedisStore(client(), { timeoutMs: -1 })).toThrow(/`timeoutMs`/);
+    expect(() => new RedisStore(client(), { timeoutMs: Number.NaN })).toThrow(/`timeoutMs`/);
+  });
+
+  it('says several processes share it', () => {
+    expect(store.shared).toBe(true);
+  });
+});
+
+describe('RedisStore on a Redis Cluster', () => {
+  const clusterPrefix = uniquePrefix();
+  let cluster: Cluster | undefined;
+  let clusterStores = 0;
+  const clusterClient = (): Cluster => (cluster ??= connectCluster());
+
+  afterAll(async () => {
+    if (!cluster) return;
+    await removeKeys(cluster, clusterPrefix);
+    await cluster.quit();
+  });
+
+  describeStoreConformance('RedisStore on a Redis Cluster', () => new RedisStore(clusterClient(), { keyPrefix: `${clusterPrefix}${++clusterStores}:` }), {
+    describe: describeRedisCluster,
+  });
+
+  describeRedisCluster('RedisStore on a Redis Cluster', () => {
+    it('keeps one component’s keys in one slot (its hash tag) and spreads components over the masters', async () => {
+      const store = new RedisStore(clusterClient(), { keyPrefix: clusterPrefix });
+      const slotOf = async (key: string) => Number(await clusterClient().call('CLUSTER', 'KEYSLOT', clusterPrefix + key));
+      const keys = ['{wx1}:ticket', '{wx1}:previous_ticket', '{wx1}:component_token', '{wx1}:authorizer:wxa:refresh_token', 'lock:{wx1}:component_token'];
+      expect(new Set(await Promise.all(keys.map(slotOf))).size).toBe(1);
+      // Many components land on several masters: the tag is the appid, not the prefix.
+      const components = Array.from({ length: 30 }, (_, i) => `{wx${i}}:ticket`);
+      const owners = new Set<string>();
+      for (const key of components) {
+        await store.set(key, 'ticket');
+        const slot = await slotOf(key);
+        owners.add(String(clusterClient().slots[slot]?.[0]));
+      }
+      expect(owners.size).toBeGreaterThan(1);
+      for (const key of components) expect(await store.get(key)).toBe('ticket');
+    });
+
+    it('runs the compare-and-set and compare-and-delete scripts on the node that owns the key', async () => {
+      const store = new RedisStore(clusterClient(), { keyPrefix: clusterPrefix });
+      for (let i = 0; i < 12; i++) {
+        const key = `{wx${i}}:lock`;
+        await store.set(key, 'owner');
+        expect(await store.compareAndSet(key, 'owner', 'next', 5_000)).toBe(true);
+        expect(await store.compareAndDelete(key, 'next')).toBe(true);
+        expect(await store.get(key)).toBeUndefined();
+      }
+    });
+
+    it('works through createRedisStore({ cluster }) with the REDIS_CLUSTER_NODES list', async () => {
+      const store = createRedisStore({ cluster: parseRedisNodes((redisClusterNodes() ?? []).join(',')) }, { keyPrefix: clusterPrefix, log: false });
+      try {
+        await store.set('{wx1}:created', 'v', 10_000);
+        expect(await store.get('{wx1}:created')).toBe('v');
+      } finally {
+        await store.close();
+      }
+      expect(store.client.status).toBe('end');
+    });
   });
 });
