@@ -5,24 +5,18 @@
 // Run from the repo root:  npx tsc -b && node bench/stages.mjs [--n 10000]
 // Every input is distinct (own MsgId, nonce, ciphertext); each step runs over all n inputs 4 times, the
 // first pass is warm-up, the median of the other 3 is printed.
+import { createRequire } from 'node:module';
 import process from 'node:process';
-import { TextDecoder, parseArgs } from 'node:util';
-import {
-  AuthServer,
-  MemoryStore,
-  MessageCipher,
-  MessageRouter,
-  cdata,
-  messageDeliveryKey,
-  parseXml,
-  renderReply,
-  safeEqual,
-  sign,
-  toMessage,
-} from '@wxopen/core';
+import { parseArgs } from 'node:util';
+import { AuthServer, MessageEnvelope, MessageRouter, parseXml, renderReply, toMessage } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 import { fixed, median, printTable } from './lib/format.mjs';
 import { naiveHandler, naiveSteps } from './lib/naive.mjs';
+
+// Internal modules of the built core, for per-step costs (not part of the package's public surface).
+const require = createRequire(import.meta.url);
+const { parseMessage } = require('../packages/core/dist/envelope/envelope.js');
+const { Deliveries } = require('../packages/core/dist/delivery/deliveries.js');
 
 const { values: args } = parseArgs({ options: { n: { type: 'string', default: '10000' } } });
 const N = Number(args.n);
@@ -30,10 +24,10 @@ const PASSES = 4;
 const AUTHORIZER = 'wx000000000000be0c';
 
 const secrets = WechatSimulator.generateSecrets();
+const { appId, token, encodingAESKey } = secrets;
 const wechat = new WechatSimulator(secrets);
-const cipher = new MessageCipher(secrets.encodingAESKey, secrets.appId);
+const envelope = new MessageEnvelope(secrets);
 const naive = naiveSteps(secrets);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const now = Math.floor(Date.now() / 1000);
 
 let serial = BigInt(Date.now()) * 1_000_000n;
@@ -43,10 +37,11 @@ const inputs = Array.from({ length: PASSES }, (_, pass) =>
     serial++;
     const push = wechat.encrypted(textMessage(`bench ${pass}-${i}`, { msgId: String(serial) }), { nonce: String(serial % 10_000_000_000n) });
     const encrypted = parseXml(push.body).Encrypt;
-    const xml = cipher.decrypt(encrypted).message.toString('utf8');
-    const message = toMessage(parseXml(xml));
+    const head = envelope.readHead(push.query, true);
+    const opened = envelope.open(head, push.body);
+    const message = toMessage(parseMessage(opened));
     const reply = renderReply(`echo: ${message.Content}`, message, now);
-    return { push, encrypted, xml, message, reply, sealed: cipher.encrypt(reply), key: messageDeliveryKey(secrets.appId, AUTHORIZER, message) };
+    return { push, encrypted, head, opened, message, reply };
   }),
 );
 
@@ -65,9 +60,17 @@ async function time(step) {
 }
 
 const router = new MessageRouter().on('text', (message) => `echo: ${message.Content}`);
-const store = new MemoryStore();
+const deliveries = new Deliveries({
+  store: { shared: false },
+  keyPrefix: `{${appId}}:`,
+  ttlMs: 30_000,
+  deadlineMs: 4_500,
+  leaseMs: 3_000,
+  windowSeconds: 300,
+  now: Date.now,
+});
 const platform = (options = {}) => {
-  const server = new AuthServer({ ...secrets, onError: (error) => console.error(error.code), ...options });
+  const server = new AuthServer({ appId, token, encodingAESKey, onError: (error) => console.error(error.code), ...options });
   server.messages.on('text', (message) => `echo: ${message.Content}`);
   return server;
 };
@@ -76,38 +79,23 @@ const full = platform();
 const noDedup = platform({ dedupTtlMs: 0 });
 const bare = platform({ dedupTtlMs: 0, replyDeadlineMs: 0 });
 const naiveWhole = naiveHandler(secrets);
+const produced = (i) => async () => ({ value: undefined, reply: i.reply });
+const ignore = () => undefined;
 
 const steps = [
-  ['read <Encrypt>', 'parseXml(body).Encrypt', (i) => parseXml(i.push.body).Encrypt, 'regex', (i) => naive.envelope(i.push.body)],
-  [
-    'verify msg_signature',
-    'safeEqual(sig, sign([…]))',
-    (i) => safeEqual(i.push.query.msg_signature, sign([secrets.token, i.push.query.timestamp, i.push.query.nonce, i.encrypted])),
-    'sha1 ===',
-    (i) => naive.verify(i.push.query.msg_signature, i.push.query.timestamp, i.push.query.nonce, i.encrypted),
-  ],
-  ['decrypt', 'cipher.decrypt + TextDecoder', (i) => utf8.decode(cipher.decrypt(i.encrypted).message), 'decipher + appid', (i) => naive.decrypt(i.encrypted)],
-  ['parse message', 'toMessage(parseXml(xml))', (i) => toMessage(parseXml(i.xml)), '3 regexes', (i) => naive.fields(i.xml)],
-  ['dedup key', 'messageDeliveryKey', (i) => messageDeliveryKey(secrets.appId, AUTHORIZER, i.message), '-', undefined],
-  ['dedup marks', 'setIfAbsent + set (MemoryStore)', async (i) => (await store.setIfAbsent(i.key, 'p:x', 60_000)) && store.set(i.key, `d:${i.reply}`, 60_000), '-', undefined],
+  ['read the query', 'envelope.readHead', (i) => envelope.readHead(i.push.query, true), '-', undefined],
+  ['open the envelope', 'envelope.open (scan, verify, decrypt)', (i) => envelope.open(i.head, i.push.body), 'regex + sha1 + decipher', (i) => naive.decrypt(naive.envelope(i.push.body)) && naive.verify(i.push.query.msg_signature, i.push.query.timestamp, i.push.query.nonce, i.encrypted)],
+  ['parse message', 'toMessage(parseMessage(push))', (i) => toMessage(parseMessage(i.opened)), '3 regexes', (i) => naive.fields(i.opened.plaintext)],
+  ['deliver once', 'Deliveries.deliver (identity, claim, replay guard)', (i) => deliveries.deliver({ identity: i.opened.plaintext, timestamp: i.opened.timestamp, run: produced(i), onLate: ignore, onError: ignore }), '-', undefined],
   [
     'dispatch',
     'router.dispatch(ctx)',
-    (i) => router.dispatch({ authorizerAppId: AUTHORIZER, openid: undefined, message: i.message, encrypted: true, state: {} }),
+    (i) => router.dispatch({ authorizerAppId: AUTHORIZER, openid: i.message.FromUserName, message: i.message, encrypted: true, format: 'xml', state: {} }),
     'call',
     (i) => `echo: ${i.message.Content}`,
   ],
   ['render reply', 'renderReply', (i) => renderReply(`echo: ${i.message.Content}`, i.message, now), 'template', (i) => naive.reply({ from: 'o_user', to: 'gh_1', content: i.message.Content }, now)],
-  ['encrypt reply', 'cipher.encrypt', (i) => cipher.encrypt(i.reply), 'cipher', (i) => naive.encrypt(i.reply)],
-  [
-    'reply envelope',
-    'template + sign',
-    (i) =>
-      `<xml><Encrypt><![CDATA[${i.sealed}]]></Encrypt><MsgSignature><![CDATA[${sign([secrets.token, String(now), i.push.query.nonce, i.sealed])}]]>` +
-      `</MsgSignature><TimeStamp>${now}</TimeStamp><Nonce>${cdata(i.push.query.nonce)}</Nonce></xml>`,
-    'template + sha1',
-    (i) => naive.seal(i.sealed, now, i.push.query.nonce),
-  ],
+  ['seal reply', 'envelope.sealReply (encrypt, sign)', (i) => envelope.sealReply(i.reply, i.opened), 'cipher + template + sha1', (i) => naive.seal(naive.encrypt(i.reply), now, i.push.query.nonce)],
 ];
 
 console.log(`node ${process.version}, ${N} distinct encrypted text pushes per pass, median of ${PASSES - 1} passes after a warm-up pass\n`);
@@ -127,7 +115,7 @@ printTable(['step', 'wxopen core', 'µs', 'naive', 'µs', 'Δ µs'], rows);
 // The whole pipeline: fresh inputs for each variant (a repeated delivery would be answered from the dedup mark).
 console.log('\nWhole request without HTTP (handleMessage on a CallbackRequest with a string body):\n');
 const whole = [
-  ['AuthServer.handleMessage, defaults (dedup 60 s, deadline 4.5 s)', (i) => full.handleMessage(request(i))],
+  ['AuthServer.handleMessage, defaults (dedup, replay guard, deadline 4.5 s)', (i) => full.handleMessage(request(i))],
   ['AuthServer.handleMessage, dedupTtlMs 0', (i) => noDedup.handleMessage(request(i))],
   ['AuthServer.handleMessage, dedupTtlMs 0, replyDeadlineMs 0', (i) => bare.handleMessage(request(i))],
   ['naive handler', (i) => naiveWhole(i.push.query, i.push.body)],
@@ -135,4 +123,3 @@ const whole = [
 const wholeRows = [];
 for (const [name, step] of whole) wholeRows.push([name, fixed(await time(step))]);
 printTable(['pipeline', 'µs per request'], wholeRows);
-await store.close();
