@@ -185,6 +185,8 @@ export class FakeState {
   rotateRefreshTokens: boolean;
   readonly preAuthCodeExpiresIn: number;
   readonly #tokens = new Map<string, IssuedToken>();
+  /** Who every token ever issued belongs to, revoked or not (for per-appid counters). */
+  readonly #owners = new Map<string, string>();
   #offsetMs = 0;
 
   constructor(options: FakeStateOptions) {
@@ -218,6 +220,7 @@ export class FakeState {
     const token = randomId(`AUTHORIZER_TOKEN_${authorizer.appId}_`);
     this.#supersede(authorizer.accessToken);
     this.#tokens.set(token, { kind: 'authorizer', appId: authorizer.appId, expiresAt: this.now() + this.expiresIn * 1000 });
+    this.#owners.set(token, authorizer.appId);
     authorizer.accessToken = token;
     return token;
   }
@@ -242,7 +245,7 @@ export class FakeState {
 
   /** The appid a token was issued to (valid or not), without checking it. */
   tokenOwner(token: string | undefined): string | undefined {
-    return token === undefined ? undefined : this.#tokens.get(token)?.appId;
+    return token === undefined ? undefined : this.#owners.get(token);
   }
 
   #supersede(token: string | undefined): void {
