@@ -16,3 +16,4 @@ export * from './server/delivery-key';
 export * from './store/file';
 export * from './api';
 export * from './credentials';
+export * from './release';
