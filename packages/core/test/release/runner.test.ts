@@ -143,18 +143,19 @@ describe('ReleaseRunner: audit results', () => {
   it('applies a result pushed while the submission is still being recorded', async () => {
     h = await releaseHarness(1);
     const appId = appIdOf(0);
-    let runner: ReleaseRunner | undefined;
+    const holder: { runner?: ReleaseRunner } = {};
     class PushesEarly extends ApiTransport {
       override async request(request: ApiRequest): Promise<ApiResponse> {
         const answer = await super.request(request);
         if (request.path === '/wxa/submit_audit') {
           await h.fake.resolveAudit(appId, 'success', { push: false });
-          expect(await runner?.handleAuditEvent(appId, { Event: 'weapp_audit_success' })).toBe(true);
+          expect(await holder.runner?.handleAuditEvent(appId, { Event: 'weapp_audit_success' })).toBe(true);
         }
         return answer;
       }
     }
-    ({ runner } = h.runner({ transport: new PushesEarly({ apiBase: h.fake.url, busyRetries: 0 }), pollIntervalMs: 3_600_000 }));
+    const { runner } = h.runner({ transport: new PushesEarly({ apiBase: h.fake.url, busyRetries: 0 }), pollIntervalMs: 3_600_000 });
+    holder.runner = runner;
     const summary = await runner.run(h.job());
     expect(summary.accounts[0]?.state).toBe('released');
     expect(h.fake.count('get_auditstatus')).toBe(0);
