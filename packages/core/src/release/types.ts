@@ -148,7 +148,11 @@ export interface ReleaseRunnerOptions {
   readonly pollIntervalMs?: number;
   /** How often waiting accounts are re-read from the store, to see pushes handled by other processes, ms (default 15 000). */
   readonly recheckMs?: number;
-  /** Lease of a step, ms: longer than the slowest request with its token fetch (default 120 000). */
+  /**
+   * Lease of a step, ms (default 120 000). It must outlast the slowest request with its token fetch (the
+   * transport's timeout and retries): a request sent by a runner that died can still reach WeChat until then, and
+   * the runner taking over checks WeChat for the step's effect only once the lease has run out.
+   */
   readonly leaseMs?: number;
   /** Progress events. A throwing callback is ignored. */
   readonly onEvent?: (event: ReleaseEvent) => void;

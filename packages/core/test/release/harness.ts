@@ -32,7 +32,9 @@ export interface ReleaseHarness {
   /** A job over every mini program of the harness. */
   job(extra?: Partial<ReleaseJob>): ReleaseJob;
   /** A runner (one "process": its own credentials and transport) on the shared store. */
-  runner(options?: Partial<ReleaseRunnerOptions> & { readonly transport?: ApiTransport }): { runner: ReleaseRunner; events: ReleaseEvent[] };
+  runner(
+    options?: Partial<ReleaseRunnerOptions> & { readonly transport?: ApiTransport; readonly lockWaitMs?: number },
+  ): { runner: ReleaseRunner; events: ReleaseEvent[] };
   /** Starts the platform callback server feeding pushes to `runner`, and points the fake at it. */
   listen(runner: ReleaseRunner): Promise<void>;
   close(): Promise<void>;
@@ -59,7 +61,7 @@ export async function releaseHarness(count: number): Promise<ReleaseHarness> {
   for (const appId of appIds) await store.set(setup.keys.authorizerRefreshToken(appId), fake.addMiniProgram(appId).refreshToken);
   const templateId = fake.addTemplate({ user_version: '5.0.0' }).template_id;
   const made: ComponentCredentials[] = [setup];
-  let server: Server | undefined;
+  const servers: Server[] = [];
 
   return {
     fake,
@@ -79,7 +81,14 @@ export async function releaseHarness(count: number): Promise<ReleaseHarness> {
     runner(options = {}) {
       const transport = options.transport ?? new ApiTransport({ apiBase: fake.url, busyRetries: 0 });
       // Short credential locks: a runner that "dies" mid token fetch leaves its lock to expire quickly.
-      const credentials = new ComponentCredentials({ appId: fake.componentAppId, appSecret: fake.componentAppSecret, store, transport, lockTtlMs: 500, lockWaitMs: 10_000 });
+      const credentials = new ComponentCredentials({
+        appId: fake.componentAppId,
+        appSecret: fake.componentAppSecret,
+        store,
+        transport,
+        lockTtlMs: 500,
+        lockWaitMs: options.lockWaitMs ?? 3_000,
+      });
       made.push(credentials);
       const events: ReleaseEvent[] = [];
       const runner = new ReleaseRunner({
@@ -98,7 +107,7 @@ export async function releaseHarness(count: number): Promise<ReleaseHarness> {
     },
     async listen(runner) {
       const cipher = new MessageCipher(secrets.encodingAESKey, secrets.appId);
-      server = createServer((request, response) => {
+      const server = createServer((request, response) => {
         const chunks: Buffer[] = [];
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
@@ -120,13 +129,20 @@ export async function releaseHarness(count: number): Promise<ReleaseHarness> {
           });
         });
       });
-      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       fake.configureCallback({ messageUrl: `http://127.0.0.1:${port}/wechat/callback/$APPID$`, token: secrets.token, encodingAESKey: secrets.encodingAESKey }, 5);
     },
     async close() {
       await fake.close();
-      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+      await Promise.all(
+        servers.map((server) => {
+          const closed = new Promise((resolve) => server.close(resolve));
+          server.closeAllConnections();
+          return closed;
+        }),
+      );
       for (const credentials of made) await credentials.close();
       await (store as MemoryStore).close();
     },
@@ -135,10 +151,12 @@ export async function releaseHarness(count: number): Promise<ReleaseHarness> {
 
 /**
  * A transport that "dies" like a killed process: once `dies(request)` says so, the request that triggered it
- * still reaches WeChat but its answer is lost, and every later request hangs without being sent.
+ * still reaches WeChat but its answer is lost, and every later request hangs without being sent. Requests already
+ * sent still land; `landed()` resolves once they all have — the moment a runner's lease must outlast.
  */
 export class DyingTransport extends ApiTransport {
   #dead = false;
+  #inFlight = 0;
   readonly #dies: (request: ApiRequest) => boolean;
 
   constructor(apiBase: string, dies: (request: ApiRequest) => boolean) {
@@ -150,9 +168,20 @@ export class DyingTransport extends ApiTransport {
     return this.#dead;
   }
 
+  /** Resolves when every request sent before the death has reached WeChat and been answered. */
+  async landed(): Promise<void> {
+    while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   override async request(request: ApiRequest): Promise<ApiResponse> {
     if (this.#dead) return new Promise<never>(() => undefined);
-    const answer = await super.request(request);
+    this.#inFlight++;
+    let answer: ApiResponse;
+    try {
+      answer = await super.request(request);
+    } finally {
+      this.#inFlight--;
+    }
     if (this.#dies(request)) this.#dead = true;
     if (this.#dead) return new Promise<never>(() => undefined);
     return answer;

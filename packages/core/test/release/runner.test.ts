@@ -96,12 +96,15 @@ describe('ReleaseRunner: crashes and resumption', () => {
       h.fake.autoAudit({ decide: (audit) => (audit.appId.endsWith('7') ? 'fail' : 'success') });
       let seen = 0;
       const dying = new DyingTransport(h.fake.url, (request) => request.path === path && ++seen >= after);
-      const first = h.runner({ transport: dying, leaseMs: 300 });
+      // Its token fetches hang too; a short lock wait lets its other accounts give up soon after it is stopped.
+      const first = h.runner({ transport: dying, leaseMs: 300, lockWaitMs: 200 });
       await h.listen(first.runner);
       const stop = new AbortController();
       void first.runner.run(h.job(), { signal: stop.signal });
       while (!dying.dead) await new Promise((resolve) => setTimeout(resolve, 5));
       stop.abort();
+      // What the dead process sent still reaches WeChat; a lease must outlast that (here: wait for it).
+      await dying.landed();
 
       const ledger = new ReleaseLedger(h.store, h.fake.componentAppId);
       const stranded = (await Promise.all(h.appIds.map((appId) => ledger.read('spring-5.0.0', appId)))).filter((r) => r?.state === inProgress);
