@@ -263,7 +263,15 @@ class JobRun {
     if (signal?.aborted) this.#stopped = true;
     signal?.addEventListener('abort', stop, { once: true });
     try {
-      const records = await Promise.all(this.#stored.targets.map((appId) => this.#initial(appId)));
+      const records = await Promise.all(
+        this.#stored.targets.map((appId) =>
+          this.#initial(appId).catch((error: unknown) => {
+            // Tried again when the account is driven.
+            this.#runner.emit({ type: 'error', jobId: this.#job.id, appId, error });
+            return pendingRecord(appId, this.#runner.now());
+          }),
+        ),
+      );
       const resumed = records.filter((record) => record.state !== 'pending').length;
       this.#runner.emit({ type: 'started', jobId: this.#job.id, total: this.#stored.targets.length, resumed });
       this.#progress();
@@ -294,25 +302,37 @@ class JobRun {
 
   /** Drives one account until it is final or the run stops. */
   async #account(appId: string): Promise<void> {
-    const { ledger } = this.#runner;
     for (;;) {
       if (this.#stopped) return;
-      const record = (await ledger.read(this.#job.id, appId)) ?? (await this.#initial(appId));
-      this.#observe(record);
-      if (FINAL_STATES.has(record.state)) return;
-      const now = this.#runner.now();
-      if (record.owner !== undefined && record.owner !== this.#owner && (record.leaseUntil ?? 0) > now) {
-        await this.#wait(appId, Math.min((record.leaseUntil ?? now) - now + 1, this.#runner.settings.recheckMs));
-        continue;
+      try {
+        if (await this.#advance(appId)) return;
+      } catch (error) {
+        // The store failed (WeChat errors are handled inside the steps): what is recorded stays true, so the
+        // account is simply tried again a little later.
+        this.#runner.emit({ type: 'error', jobId: this.#job.id, appId, error });
+        await this.#wait(appId, this.#runner.settings.recheckMs);
       }
-      if (record.notBefore !== undefined && record.notBefore > now) {
-        await this.#wait(appId, record.notBefore - now);
-        continue;
-      }
-      const step = STEP_OF[record.state];
-      if (step) await this.#slots.run(() => this.#step(record, step));
-      else await this.#awaitAudit(record);
     }
+  }
+
+  /** One move of the account; resolves `true` once it is final. */
+  async #advance(appId: string): Promise<boolean> {
+    const record = (await this.#runner.ledger.read(this.#job.id, appId)) ?? (await this.#initial(appId));
+    this.#observe(record);
+    if (FINAL_STATES.has(record.state)) return true;
+    const now = this.#runner.now();
+    if (record.owner !== undefined && record.owner !== this.#owner && (record.leaseUntil ?? 0) > now) {
+      await this.#wait(appId, Math.min((record.leaseUntil ?? now) - now + 1, this.#runner.settings.recheckMs));
+      return false;
+    }
+    if (record.notBefore !== undefined && record.notBefore > now) {
+      await this.#wait(appId, record.notBefore - now);
+      return false;
+    }
+    const step = STEP_OF[record.state];
+    if (step) await this.#slots.run(() => this.#step(record, step));
+    else await this.#awaitAudit(record);
+    return false;
   }
 
   /** Claims `step` on the record, performs it, and records the outcome. */

@@ -122,6 +122,8 @@ export type ReleaseEvent =
       /** WeChat's errcode, or the wxopen error code (`ERR_API_TIMEOUT`, …). */
       readonly error: number | string;
     }
+  /** Reading or writing the account's record failed (the store is unreachable); the account is tried again later. */
+  | { readonly type: 'error'; readonly jobId: string; readonly appId: string; readonly error: unknown }
   /** WeChat delayed the account's audit (`weapp_audit_delay` or status 4); it keeps waiting. */
   | { readonly type: 'delayed'; readonly jobId: string; readonly appId: string; readonly reason: string | undefined }
   | { readonly type: 'progress'; readonly jobId: string; readonly total: number; readonly counts: StateCounts }

@@ -265,6 +265,44 @@ describe('ReleaseRunner: failures', () => {
   });
 });
 
+describe('ReleaseRunner: stopping and store failures', () => {
+  it('stops when its signal aborts, keeping every record, and a later run finishes the job', async () => {
+    h = await releaseHarness(40);
+    h.fake.autoAudit({});
+    h.fake.latency('commit', 10);
+    const stop = new AbortController();
+    const { runner, events } = h.runner({
+      concurrency: 4,
+      onEvent: (event) => {
+        if (event.type === 'state' && event.to === 'committed' && events.filter((e) => e.type === 'state' && e.to === 'committed').length >= 10) stop.abort();
+      },
+    });
+    await h.listen(runner);
+    const stopped = await runner.run(h.job(), { signal: stop.signal });
+    expect(stopped.done).toBe(false);
+    expect(stopped.counts.pending).toBeGreaterThan(0);
+    const finished = await runner.run(h.job());
+    expect(finished.counts.released).toBe(40);
+    expectConsistent(finished.accounts);
+  });
+
+  it('reports a store failure as an event and tries the account again', async () => {
+    h = await releaseHarness(3);
+    h.fake.autoAudit({});
+    let failures = 2;
+    const get = h.store.get.bind(h.store);
+    Object.assign(h.store, {
+      get: (key: string) => (key.includes(`:account:${appIdOf(1)}`) && failures-- > 0 ? Promise.reject(new Error('store down')) : get(key)),
+    });
+    const { runner, events } = h.runner();
+    await h.listen(runner);
+    const summary = await runner.run(h.job());
+    expect(summary.counts.released).toBe(3);
+    expect(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.appId)).toEqual([appIdOf(1), appIdOf(1)]);
+    expect(h.fake.miniProgram(appIdOf(1)).commits).toHaveLength(1);
+  });
+});
+
 describe('ReleaseRunner: jobs and targets', () => {
   it('resolves targets "all" from the authorizer list once, when the job starts', async () => {
     h = await releaseHarness(12);
