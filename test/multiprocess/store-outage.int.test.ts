@@ -38,6 +38,7 @@ describeRedisServer('pushes during a Redis outage', () => {
     for (let i = 0; i < 2; i++) {
       const child = await startChild('platform-child.mjs', {
         REDIS_URL: redis.url,
+        REDIS_CLUSTER_NODES: '',
         WXOPEN_TEST_KEY_PREFIX: prefix,
         WXOPEN_TEST_API_BASE: fake.url,
         WXOPEN_TEST_APP_ID: fake.componentAppId,

@@ -238,6 +238,200 @@ export type {
   WxOpenChannels,
 } from './observe/channels';
 
+// ── on behalf of authorizers: OAuth, JS-SDK, mini-program management, registration, quotas ───────────────
+export {
+  ErrCodeAlreadyReleased,
+  ErrCodeAuditAlreadySpedUp,
+  ErrCodeAuditInProgress,
+  ErrCodeAuditItemCount,
+  ErrCodeAuditNotApproved,
+  ErrCodeAuditNotPending,
+  ErrCodeAuditPagePath,
+  ErrCodeAuditQuotaExceeded,
+  ErrCodeBasicInfoMissing,
+  ErrCodeCannotRevert,
+  ErrCodeClearQuotaLimit,
+  ErrCodeCodeCheckPending,
+  ErrCodeCodeExpired,
+  ErrCodeCodeUsed,
+  ErrCodeCommitBeforeAudit,
+  ErrCodeDomainNotOnPlatform,
+  ErrCodeExtJsonUnparsable,
+  ErrCodeGrayPercentageTooLow,
+  ErrCodeGrayReleaseRunning,
+  ErrCodeInvalidAction,
+  ErrCodeInvalidArgs,
+  ErrCodeInvalidAuditId,
+  ErrCodeInvalidCode,
+  ErrCodeInvalidCodeType,
+  ErrCodeInvalidExtJson,
+  ErrCodeInvalidGrayPercentage,
+  ErrCodeInvalidOAuthRefreshToken,
+  ErrCodeInvalidOpenId,
+  ErrCodeInvalidPrivacyKey,
+  ErrCodeInvalidTaskId,
+  ErrCodeInvalidTemplateId,
+  ErrCodeInvalidWechatId,
+  ErrCodeMinuteQuota,
+  ErrCodeNoAuditedVersion,
+  ErrCodeNoCommittedCode,
+  ErrCodeNoNewDomain,
+  ErrCodeNoReleasedVersion,
+  ErrCodeNoValidAudit,
+  ErrCodeNotThirdParty,
+  ErrCodeOpenAlreadyBound,
+  ErrCodeOpenBindLimit,
+  ErrCodeOpenNotBound,
+  ErrCodeOpenNotCreatedByApi,
+  ErrCodeOpenPrincipalMismatch,
+  ErrCodeRegistrationNotFound,
+  ErrCodeRegistrationRunning,
+  ErrCodeReleaseNotAllowed,
+  ErrCodeSpeedupQuotaExceeded,
+  ErrCodeTemplateLibraryFull,
+  ErrCodeTemplateNotFound,
+  ErrCodeTesterAlreadyBound,
+  ErrCodeTesterLimit,
+  ErrCodeTesterNotFound,
+  ErrCodeTesterUserLimit,
+  ErrCodeUndoAuditLimit,
+  ErrCodeVisitStatusUnchanged,
+  ErrCodeWebviewDomainLimit,
+  ErrCodeWebviewDomainNotConfigured,
+  ErrCodeWebviewDomainNotOnPlatform,
+  ErrCodeWebviewDomainPersonal,
+  ErrCodeWebviewDomainUnchanged,
+} from './api/platform-errcode';
+export {
+  OAUTH_API,
+  OAUTH_AUTHORIZE_URL,
+  OAuthOnBehalf,
+  exchangeOAuthCode,
+  getOAuthUserInfo,
+  oauthAuthorizeUrl,
+  refreshOAuthToken,
+} from './api/oauth';
+export type { OAuthAccessToken, OAuthAuthorizeUrlOptions, OAuthScope, OAuthUserInfo } from './api/oauth';
+export { JSSDK_API, cardSignature, getJsTicket, jsApiSignature, randomNonceStr } from './api/jssdk';
+export type { JsApiSignature, JsTicketResponse, JsTicketType } from './api/jssdk';
+export { SESSION_API, jscode2session } from './api/miniprogram/session';
+export type { Code2SessionResponse } from './api/miniprogram/session';
+export {
+  AuditStatus,
+  CODE_API,
+  changeVisitStatus,
+  commit,
+  getAuditStatus,
+  getCategory,
+  getGrayReleasePlan,
+  getHistoryVersions,
+  getLatestAuditStatus,
+  getPage,
+  getVersionInfo,
+  grayRelease,
+  queryAuditQuota,
+  release,
+  revertCodeRelease,
+  revertGrayRelease,
+  speedupAudit,
+  submitAudit,
+  undoCodeAudit,
+} from './api/miniprogram/code';
+export type {
+  AuditCategory,
+  AuditItem,
+  AuditQuotaResponse,
+  AuditStatusCode,
+  AuditStatusResponse,
+  CommitRequest,
+  GrayReleasePlanResponse,
+  GrayReleaseRequest,
+  HistoryVersion,
+  LatestAuditStatusResponse,
+  PageListResponse,
+  SubmitAuditRequest,
+  UgcDeclare,
+  VersionInfoResponse,
+} from './api/miniprogram/code';
+export { getTrialQrcode } from './api/miniprogram/qrcode';
+export {
+  DOMAIN_API,
+  getEffectiveDomain,
+  getEffectiveWebviewDomain,
+  modifyDomain,
+  modifyDomainDirectly,
+  setWebviewDomain,
+  setWebviewDomainDirectly,
+} from './api/miniprogram/domain';
+export type {
+  DomainAction,
+  EffectiveDomainResponse,
+  EffectiveWebviewDomainResponse,
+  ModifyDomainRequest,
+  ModifyDomainResponse,
+  ServerDomains,
+  WebviewDomainResponse,
+} from './api/miniprogram/domain';
+export { TESTER_API, bindTester, listTesters, unbindTester } from './api/miniprogram/tester';
+export {
+  BASIC_INFO_API,
+  checkNickname,
+  getAccountBasicInfo,
+  modifyHeadImage,
+  modifySignature,
+  queryNickname,
+  setNickname,
+} from './api/miniprogram/basic-info';
+export type { AccountBasicInfo, ModifiableField, NicknameAuditResponse, SetNicknameRequest, SetNicknameResponse } from './api/miniprogram/basic-info';
+export { PRIVACY_API, getPrivacySetting, setPrivacySetting } from './api/miniprogram/privacy';
+export type { PrivacyOwnerSetting, PrivacySettingItem, PrivacySettingResponse, SetPrivacySettingRequest } from './api/miniprogram/privacy';
+export { MiniProgramApi } from './api/miniprogram/api';
+export {
+  TEMPLATE_API,
+  addToTemplate,
+  asAccessTokenParam,
+  deleteTemplate,
+  getTemplateDraftList,
+  getTemplateList,
+} from './api/templates';
+export type { CodeTemplate, TemplateDraft, TemplateType } from './api/templates';
+export {
+  REGISTER_API,
+  fastRegisterBeta,
+  fastRegisterEnterprise,
+  fastRegisterPersonal,
+  queryFastRegisterPersonal,
+  searchFastRegisterEnterprise,
+} from './api/register';
+export type { FastRegisterEnterpriseRequest, FastRegisterPersonalResponse, PrincipalCodeType } from './api/register';
+export { OPEN_ACCOUNT_API, bindOpenAccount, createOpenAccount, getOpenAccount, hasOpenAccount, unbindOpenAccount } from './api/open-account';
+export { QUOTA_API, clearAuthorizerQuota, clearQuotaByAppSecret, getApiQuota } from './api/quota';
+export type { ApiQuotaResponse } from './api/quota';
+export { AUTHORIZER_OPTION_API, getOwnAuthorizerOption, setOwnAuthorizerOption } from './api/authorizer-options';
+export { listAllAuthorizers } from './api/authorizers';
+export { JsTicketCache, jsTicketKeys } from './credentials/js-tickets';
+export type { JsTicketCacheOptions, JsTicketKeys } from './credentials/js-tickets';
+export { OAUTH_STATE_MAX_DATA, OAuthStateSigner } from './credentials/oauth-state';
+export type { OAuthStateOptions, VerifiedOAuthState } from './credentials/oauth-state';
+
+// ── mini-program releases at scale ──────────────────────────────────────────────────────────────────────
+export { ReleaseRunner, summarize } from './release/runner';
+export { renderReleaseProgress, renderReleaseTable } from './release/render';
+export type { ProgressRenderOptions, TableRenderOptions } from './release/render';
+export { FINAL_STATES, RELEASE_STATES } from './release/types';
+export type {
+  AccountRecord,
+  AuditPush,
+  ReleaseEvent,
+  ReleaseJob,
+  ReleaseRunnerOptions,
+  ReleaseState,
+  ReleaseSummary,
+  ReleaseTargets,
+  RunOptions,
+  StateCounts,
+} from './release/types';
+
 // ── errors ──────────────────────────────────────────────────────────────────────────────────────────────
 export { WechatApiError, WxOpenError, isWxOpenError } from './errors';
 export type { CallbackErrorCode, CredentialErrorCode, WxOpenErrorCode, WxOpenErrorOptions } from './errors';

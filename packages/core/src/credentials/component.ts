@@ -43,6 +43,13 @@ import { ComponentToken } from './component-token';
 import { credentialKeys } from './keys';
 import type { CredentialKeys } from './keys';
 import { AuthorizationOutbox } from './outbox';
+import { JsTicketCache } from './js-tickets';
+import { OAuthStateSigner } from './oauth-state';
+import { MiniProgramApi } from '../api/miniprogram/api';
+import { OAuthOnBehalf } from '../api/oauth';
+import { asAccessTokenParam } from '../api/templates';
+import { ReleaseRunner } from '../release/runner';
+import type { ReleaseRunnerOptions } from '../release/types';
 import type { PendingAuthorization } from './outbox';
 import { TokenCache } from './token-cache';
 
@@ -87,6 +94,11 @@ export interface ComponentCredentialsOptions {
   readonly onOutboxError?: (error: WxOpenError, authorizerAppId: string) => void;
   /** Clock for token expiry (default `Date.now`). Give the store the same clock in tests. */
   readonly now?: () => number;
+  /**
+   * The secret OAuth `state` values are signed with (`oauthState`). Default: the AppSecret. Give a dedicated random
+   * secret to keep the AppSecret out of anything derived for browsers.
+   */
+  readonly oauthStateSecret?: string;
   /** @deprecated use `api: { apiBase }` */
   readonly apiBase?: string;
   /** @deprecated use `api: { fetch }` */
@@ -182,6 +194,15 @@ export class ComponentCredentials implements PushEffects {
   readonly #client: Client;
   readonly #cache: TokenCache;
   readonly #now: () => number;
+  /**
+   * JS-SDK tickets (`jsapi`, `wx_card`) of the authorizers: cached, single-flight and locked across processes like
+   * the tokens, and the `wx.config` signature (`configSignature`).
+   */
+  readonly jsTickets: JsTicketCache;
+  /** Web authorization on behalf of official accounts (代公众号发起网页授权): URL, code exchange, refresh, user info. */
+  readonly oauth: OAuthOnBehalf;
+  readonly #oauthStateSecret: string;
+  #oauthState: OAuthStateSigner | undefined;
 
   constructor(options: ComponentCredentialsOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('wxopen: ComponentCredentials needs an options object');
@@ -248,6 +269,40 @@ export class ComponentCredentials implements PushEffects {
       now,
     });
     this.#outbox.start();
+    this.jsTickets = new JsTicketCache({ cache, componentAppId: this.appId, clientFor: (id) => this.authorizerClient(id), now });
+    this.oauth = new OAuthOnBehalf(this.appId, this.#client, this.transport);
+    this.#oauthStateSecret = options.oauthStateSecret ?? appSecret;
+  }
+
+  /** Signs and checks the OAuth `state` (HMAC, expiring, single use through the store). Made on first use. */
+  get oauthState(): OAuthStateSigner {
+    this.#oauthState ??= new OAuthStateSigner({ secret: this.#oauthStateSecret, store: this.store, componentAppId: this.appId, now: this.#now });
+    return this.#oauthState;
+  }
+
+  /** The typed management APIs of an authorized mini program (code, audits, releases, domains, testers, …). */
+  miniProgram(authorizerAppId: string): MiniProgramApi {
+    return new MiniProgramApi(this.authorizerClient(authorizerAppId), authorizerAppId);
+  }
+
+  /**
+   * A `Client` carrying the component token as `?access_token=`, which the code template library and the
+   * beta registration APIs expect.
+   */
+  componentAccessTokenClient(): Client {
+    return new Client(this.transport, asAccessTokenParam(this.#client.tokens));
+  }
+
+  /** A bulk release runner over this component's mini programs (share the store to resume after a crash). */
+  releaseRunner(options: Omit<ReleaseRunnerOptions, 'componentAppId' | 'store' | 'clientFor' | 'componentClient'> = {}): ReleaseRunner {
+    return new ReleaseRunner({
+      ...options,
+      componentAppId: this.appId,
+      store: this.store,
+      clientFor: (appId) => this.authorizerClient(appId),
+      componentClient: this.#client,
+      now: options.now ?? this.#now,
+    });
   }
 
   // ── push effects ─────────────────────────────────────────────────────────────────────────────────────

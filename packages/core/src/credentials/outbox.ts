@@ -103,6 +103,8 @@ export class AuthorizationOutbox {
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The last look at the outbox failed (the store is down): its failure was reported once. */
+  #unreadable = false;
 
   constructor(options: OutboxOptions) {
     this.#o = options;
@@ -145,7 +147,16 @@ export class AuthorizationOutbox {
   /** Looks for work now: every entry not being worked on here and not waiting for its retry delay. */
   kick(): void {
     if (this.#closed) return;
-    const run = this.#drain().catch((error: unknown) => this.#report(error, ''));
+    const run = this.#drain().then(
+      () => {
+        this.#unreadable = false;
+      },
+      (error: unknown) => {
+        // One report per outage of the store, not one per scan.
+        if (!this.#unreadable) this.#report(error, '');
+        this.#unreadable = true;
+      },
+    );
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
   }

@@ -2,6 +2,8 @@ import { sendCustomMessage } from '../api/component';
 import type { Client } from '../api/client';
 import type { AccessTokenServer, CredentialStatus } from '../credentials/component';
 import { ComponentCredentials } from '../credentials/component';
+import type { ReleaseRunner } from '../release/runner';
+import type { AuditPush } from '../release/types';
 import type { PendingAuthorization } from '../credentials/outbox';
 import { Deliveries } from '../delivery/deliveries';
 import type { OpenedPush } from '../envelope/envelope';
@@ -40,6 +42,8 @@ export interface HealthReport {
 export type InfoHandler<I> = (info: I) => unknown;
 
 const SUCCESS = textResponse('success');
+/** The audit results a release runner follows. */
+const AUDIT_EVENTS: ReadonlySet<string> = new Set(['weapp_audit_success', 'weapp_audit_fail', 'weapp_audit_delay']);
 
 /** What one request did, filled in as it goes, published on `wxopen:callback` when it is answered. */
 interface Trace {
@@ -172,6 +176,23 @@ export class AuthServer {
   /** A JSON API client authenticated as an authorizer (`access_token`), for the authorizer's own APIs. */
   authorizerClient(authorizerAppId: string): Client {
     return this.credentials.authorizerClient(authorizerAppId);
+  }
+
+  /**
+   * A bulk release runner whose accounts follow this server's `weapp_audit_success` / `weapp_audit_fail` /
+   * `weapp_audit_delay` pushes (a middleware hands them over before your handlers run; a failure to record one
+   * answers 5xx, so WeChat retries it). Polling `get_auditstatus` remains the fallback.
+   */
+  releaseRunner(options: Parameters<ComponentCredentials['releaseRunner']>[0] = {}): ReleaseRunner {
+    const runner = this.credentials.releaseRunner(options);
+    this.messages.use(async (ctx, next) => {
+      const message = ctx.message;
+      if (message.MsgType === 'event' && AUDIT_EVENTS.has(String(message.Event)) && ctx.authorizerAppId !== undefined) {
+        await runner.handleAuditEvent(ctx.authorizerAppId, message as unknown as AuditPush);
+      }
+      return next();
+    });
+    return runner;
   }
 
   /** Authorization codes pushed by WeChat and not exchanged yet (the codes themselves are not shown). */

@@ -1,4 +1,4 @@
-/** Fault injection of the fake WeChat server, per endpoint path. */
+/** Fault injection of the fake WeChat server, per endpoint path, optionally for one appid only. */
 
 export type Fault =
   | { readonly kind: 'errcode'; readonly errcode: number; readonly errmsg: string | undefined }
@@ -11,18 +11,23 @@ export class Faults {
   readonly #latency = new Map<string, number>();
   readonly #quota = new Set<string>();
 
-  /** Queues `fault` for the next `times` requests to `path`. */
-  queue(path: string, fault: Fault, times: number): void {
-    const queue = this.#queued.get(path) ?? [];
+  /** Queues `fault` for the next `times` requests to `path` (for `appId` only, when given). */
+  queue(path: string, fault: Fault, times: number, appId?: string): void {
+    const key = appId === undefined ? path : `${path}#${appId}`;
+    const queue = this.#queued.get(key) ?? [];
     for (let i = 0; i < times; i++) queue.push(fault);
-    this.#queued.set(path, queue);
+    this.#queued.set(key, queue);
   }
 
-  /** The fault for this request, if one is queued (consumed). */
-  take(path: string): Fault | undefined {
-    const queue = this.#queued.get(path);
+  /** The fault for this request, if one is queued (consumed): one for its appid first, then one for any appid. */
+  take(path: string, appId?: string): Fault | undefined {
+    return (appId === undefined ? undefined : this.#shift(`${path}#${appId}`)) ?? this.#shift(path);
+  }
+
+  #shift(key: string): Fault | undefined {
+    const queue = this.#queued.get(key);
     const fault = queue?.shift();
-    if (queue && queue.length === 0) this.#queued.delete(path);
+    if (queue && queue.length === 0) this.#queued.delete(key);
     return fault;
   }
 

@@ -1,33 +1,15 @@
 /** The endpoints of the fake WeChat server, each a function of the request and the state. */
 import { FakeWechatError, randomId } from './state';
 import type { FakeAuthorizer, FakeState } from './state';
+import { OK, str } from './route-kit';
+import type { Body, Route } from './route-kit';
+import { ACCOUNT_ROUTES } from './routes-account';
+import { CODE_ROUTES } from './routes-code';
+import { OAUTH_ROUTES } from './routes-oauth';
 
-export type Body = Record<string, unknown>;
+export type { Body, Route, RouteContext } from './route-kit';
 
-export interface RouteContext {
-  readonly body: Body;
-  readonly query: URLSearchParams;
-  /** Set for routes with `auth: 'authorizer'`: the appid the access token belongs to. */
-  readonly authorizerAppId: string | undefined;
-  /** Resets exhausted quotas (what `clear_quota` does). */
-  readonly clearQuota: () => void;
-}
-
-export interface Route {
-  readonly method: 'GET' | 'POST';
-  /** Which token the query must carry. */
-  readonly auth: 'none' | 'component' | 'authorizer';
-  readonly handle: (state: FakeState, context: RouteContext) => Body;
-}
-
-const OK: Body = Object.freeze({ errcode: 0, errmsg: 'ok' });
 const OPTION_NAMES = new Set(['location_report', 'voice_recognize', 'customer_service']);
-
-function str(body: Body, field: string): string {
-  const value = body[field];
-  if (typeof value !== 'string' || value === '') throw new FakeWechatError(40097, `invalid args: ${field}`);
-  return value;
-}
 
 function checkComponentAppId(state: FakeState, body: Body): void {
   if (body['component_appid'] !== state.componentAppId) throw new FakeWechatError(40013);
@@ -255,4 +237,7 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
       handle: () => ({ ip_list: ['127.0.0.1'] }),
     },
   ],
+  ...OAUTH_ROUTES,
+  ...CODE_ROUTES,
+  ...ACCOUNT_ROUTES,
 ]);

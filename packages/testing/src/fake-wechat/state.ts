@@ -2,7 +2,11 @@
  * What the fake WeChat server knows: tickets, issued tokens with their expiry, authorizers, pending
  * authorization codes, sent customer-service messages, and a clock the test can advance.
  */
-import { randomBytes } from 'node:crypto';
+import { randomId } from './ids';
+import { DEFAULT_OAUTH_USER, FakeWxaState } from './wxa-state';
+import type { FakeOAuthUser } from './wxa-state';
+
+export { randomId, rid } from './ids';
 
 /** WeChat's error messages for the codes the fake answers with. */
 export const FAKE_ERRMSG: Readonly<Record<number, string>> = Object.freeze({
@@ -22,6 +26,73 @@ export const FAKE_ERRMSG: Readonly<Record<number, string>> = Object.freeze({
   61009: 'code is invalid',
   61010: 'code is expired',
   61023: 'refresh_token is invalid',
+  40002: 'invalid grant_type',
+  40003: 'invalid openid',
+  40029: 'invalid code',
+  40030: 'invalid refresh_token',
+  40163: 'code been used',
+  42002: 'refresh_token expired',
+  42003: 'code expired',
+  45011: 'api minute-quota reach limit, must slower, retry next minute',
+  48001: 'api unauthorized',
+  48006: 'forbid to clear quota because of reaching the limit',
+  53200: 'modify signature quota limit',
+  53201: 'signature contains forbidden words',
+  53202: 'modify head image quota limit',
+  61039: 'code check task not finished',
+  76021: 'cgi_path not found',
+  85001: 'wechat id not exist or can not be searched',
+  85002: 'tester number reach limit',
+  85004: 'wechat id already bound',
+  85007: 'invalid page path',
+  85009: 'already submit a version under auditing',
+  85012: 'invalid audit id',
+  85013: 'invalid ext_json',
+  85014: 'invalid template id',
+  85017: 'no domain to modify after filtered',
+  85018: 'domain not set in component',
+  85019: 'no version is auditing',
+  85020: 'status not allowed',
+  85021: 'status not allowed',
+  85022: 'invalid action',
+  85023: 'item size is not in range',
+  85029: 'nickname has used',
+  85045: 'some path in ext_json not exist',
+  85048: 'ext_json parse fail',
+  85052: 'app is already released',
+  85058: 'no valid audit_id exist',
+  85060: 'invalid taskid',
+  85064: 'template not found',
+  85065: 'template list is full',
+  85079: 'miniprogram has no online release',
+  85080: 'miniprogram commit not approved',
+  85081: 'invalid gray percentage',
+  85082: 'gray percentage must be greater than the current one',
+  85085: 'submit audit reach limit, please try later',
+  85086: 'must commit before submit audit',
+  86001: 'no code submitted by the component',
+  86004: 'invalid wechat',
+  86076: 'invalid privacy_key',
+  87011: 'current version is under gray release, can not revert',
+  87012: 'this version can not revert',
+  87013: 'undo audit reach limit',
+  89000: 'account has bound open',
+  89001: 'not same contractor',
+  89002: 'open not exists',
+  89003: 'open not created by api',
+  89004: 'open bind limit reached',
+  89019: 'webview domain not change',
+  89020: 'component webview domain not set',
+  89021: 'webview domain not in component webview domain',
+  89029: 'webview domain reach limit',
+  89231: 'personal miniprogram can not set webview domain',
+  89248: 'invalid code type',
+  89249: 'task running',
+  89250: 'task not found',
+  89251: 'waiting for the legal representative to verify',
+  89402: 'audit is not pending',
+  89404: 'audit already sped up',
+  89405: 'speedup quota reach limit',
 });
 
 /** An error answered as `{ errcode, errmsg: "… rid: …" }`. */
@@ -31,16 +102,6 @@ export class FakeWechatError extends Error {
     super(errmsg ?? FAKE_ERRMSG[errcode] ?? 'error');
     this.errcode = errcode;
   }
-}
-
-export function randomId(prefix: string, bytes = 12): string {
-  return `${prefix}${randomBytes(bytes).toString('hex')}`;
-}
-
-/** A `rid` as WeChat appends to every error message. */
-export function rid(): string {
-  const part = () => randomBytes(4).toString('hex');
-  return `${part()}-${part()}-${part()}`;
 }
 
 export interface FuncInfoEntry {
@@ -112,6 +173,10 @@ export class FakeState {
   /** Pre-auth codes issued, with their fake-clock expiry. */
   readonly preAuthCodes = new Map<string, number>();
   readonly sentMessages: SentMessage[] = [];
+  /** Mini programs, templates, OAuth, tickets, open accounts, registrations. */
+  readonly wxa = new FakeWxaState();
+  /** Who signs in on the OAuth authorize page next. */
+  oauthUser: FakeOAuthUser = DEFAULT_OAUTH_USER;
   /** Token lifetime in seconds (`expires_in`); may be changed between requests. */
   expiresIn: number;
   /** How long a superseded token stays valid, ms; may be changed between requests. */
@@ -120,6 +185,8 @@ export class FakeState {
   rotateRefreshTokens: boolean;
   readonly preAuthCodeExpiresIn: number;
   readonly #tokens = new Map<string, IssuedToken>();
+  /** Who every token ever issued belongs to, revoked or not (for per-appid counters). */
+  readonly #owners = new Map<string, string>();
   #offsetMs = 0;
 
   constructor(options: FakeStateOptions) {
@@ -153,6 +220,7 @@ export class FakeState {
     const token = randomId(`AUTHORIZER_TOKEN_${authorizer.appId}_`);
     this.#supersede(authorizer.accessToken);
     this.#tokens.set(token, { kind: 'authorizer', appId: authorizer.appId, expiresAt: this.now() + this.expiresIn * 1000 });
+    this.#owners.set(token, authorizer.appId);
     authorizer.accessToken = token;
     return token;
   }
@@ -173,6 +241,11 @@ export class FakeState {
     if (issued.validUntil !== undefined && issued.validUntil <= this.now()) throw new FakeWechatError(40001);
     if (issued.expiresAt <= this.now()) throw new FakeWechatError(42001);
     return issued.appId;
+  }
+
+  /** The appid a token was issued to (valid or not), without checking it. */
+  tokenOwner(token: string | undefined): string | undefined {
+    return token === undefined ? undefined : this.#owners.get(token);
   }
 
   #supersede(token: string | undefined): void {
