@@ -11,7 +11,7 @@ export { formatError } from './server/options';
 export type { AuthServerOptions, CredentialOptions, ErrorContext, ErrorHook, LateReply, LateReplyHook } from './server/options';
 export { MessageRouter } from './server/router';
 export type { MessageContext, MessageHandler, Middleware, Next } from './server/router';
-export type { CallbackRequest, CallbackResponse } from './server/http';
+export type { BodyStream, CallbackRequest, CallbackResponse, ParsedJsonBody } from './server/http';
 
 // ── the envelope and its primitives ─────────────────────────────────────────────────────────────────────
 export { MessageEnvelope } from './envelope/envelope';
@@ -23,6 +23,7 @@ export type {
   PushFormat,
   PushHead,
   PushOptions,
+  QueryLike,
   SealedPush,
 } from './envelope/envelope';
 export { MessageCipher } from './crypto/cipher';

@@ -13,7 +13,8 @@ import { FAKE_ERRMSG, FakeState, FakeWechatError, randomId, rid } from './fake-w
 import type { FakeAuthorizer, FuncInfoEntry, SentMessage } from './fake-wechat/state';
 
 export { FAKE_ERRMSG, FakeState } from './fake-wechat/state';
-export type { FakeAuthorizer, FuncInfoEntry, PendingAuthorization, SentMessage } from './fake-wechat/state';
+export type { FakeAuthorizer, FakeStateOptions, FuncInfoEntry, IssuedToken, PendingAuthorization, SentMessage } from './fake-wechat/state';
+export type { Body as FakeRequestBody } from './fake-wechat/routes';
 
 export interface FakeWechatOptions {
   /** Component appid the fake accepts (default `wxfakecomponent00001`). */
