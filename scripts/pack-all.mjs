@@ -47,12 +47,13 @@ const packed = JSON.parse(
 const tarballs = packed.map((p) => ({ name: p.name, version: p.version, file: join(out, p.filename), size: p.size, entries: p.entryCount }));
 
 // 4. Check them.
+const shown = (file) => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
 let problems = 0;
 for (const [i, result] of verifyTarballs(tarballs.map((t) => t.file)).entries()) {
   const t = tarballs[i];
   for (const problem of result.problems) console.error(`✗ ${t.name}: ${problem}`);
   problems += result.problems.length;
-  log(`${result.problems.length === 0 ? '✓' : '✗'} ${relative(process.cwd(), t.file)}  ${(t.size / 1024).toFixed(1)} KiB, ${t.entries} files`);
+  log(`${result.problems.length === 0 ? '✓' : '✗'} ${shown(t.file)}  ${(t.size / 1024).toFixed(1)} KiB, ${t.entries} files`);
 }
 if (problems > 0) {
   console.error(`${problems} problem(s) in the tarballs`);
