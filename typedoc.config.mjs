@@ -15,6 +15,7 @@ export default {
   excludePrivate: true,
   excludeInternal: true,
   validation: { notExported: true, invalidLink: true, rewrittenLink: true, notDocumented: false },
+  logLevel: 'Warn',
   treatWarningsAsErrors: true,
   treatValidationWarningsAsErrors: true,
 };

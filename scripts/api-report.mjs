@@ -4,17 +4,18 @@
 //
 //   node scripts/api-report.mjs           rewrite the reports from the current build (`npm run api:report`)
 //   node scripts/api-report.mjs --check   fail when a report differs from the current build (`check:packages`)
+//   --reports <dir>                       read and write <dir>/<package folder>/<report>.api.md instead
 //
 // Both read `dist`: build first (`npm run build`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel, ExtractorMessageCategory } from '@microsoft/api-extractor';
 import ts from 'typescript';
 import { ENTRY_POINTS, ROOT } from './published.mjs';
 
-const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { check: { type: 'boolean', default: false }, reports: { type: 'string' } } });
 const check = values.check;
 
 // A message about the surface is an error: a public signature must only name types that a user can import.
@@ -53,7 +54,7 @@ function configFor(entry, tempFolder) {
       apiReport: {
         enabled: true,
         reportFileName: entry.report,
-        reportFolder: join(projectFolder, 'api'),
+        reportFolder: values.reports === undefined ? join(projectFolder, 'api') : join(resolve(values.reports), entry.dir),
         reportTempFolder: join(tempFolder, entry.dir),
       },
       docModel: { enabled: false },
@@ -93,7 +94,7 @@ try {
         }
       },
     });
-    const report = `packages/${entry.dir}/api/${entry.report}.api.md`;
+    const report = relative(process.cwd(), join(config.reportFolder, `${entry.report}.api.md`));
     if (result.errorCount > 0) {
       failed++;
       console.error(`✗ ${entry.specifier}: ${result.errorCount} error(s) (above)`);
