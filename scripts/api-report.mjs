@@ -7,7 +7,7 @@
 //   --reports <dir>                       read and write <dir>/<package folder>/<report>.api.md instead
 //
 // Both read `dist`: build first (`npm run build`).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,6 +77,15 @@ try {
     additionalEntryPoints: configs.map(({ config }) => config.mainEntryPointFilePath),
   });
   for (const { entry, config } of configs) {
+    const report = relative(process.cwd(), join(config.reportFolder, `${entry.report}.api.md`));
+    if (!existsSync(join(config.reportFolder, `${entry.report}.api.md`))) {
+      if (check) {
+        changed.push(report);
+        console.log(`✗ ${entry.specifier} has no report yet (${report})`);
+        continue;
+      }
+      mkdirSync(config.reportFolder, { recursive: true });
+    }
     // A subpath (`@wxopen/core/adapter`) may name types that its package's main entry point exports.
     const mainExports =
       entry.subpath === '.' ? new Set() : exportedNames(join(ROOT, 'packages', entry.dir, ENTRY_POINTS.find((e) => e.dir === entry.dir && e.subpath === '.').types));
@@ -94,7 +103,6 @@ try {
         }
       },
     });
-    const report = relative(process.cwd(), join(config.reportFolder, `${entry.report}.api.md`));
     if (result.errorCount > 0) {
       failed++;
       console.error(`✗ ${entry.specifier}: ${result.errorCount} error(s) (above)`);

@@ -21,8 +21,8 @@ export const PACKAGES = readdirSync(join(ROOT, 'packages'), { withFileTypes: tru
 
 /**
  * One entry point: `@wxopen/core` (report `core`), `@wxopen/core/adapter` (report `core-adapter`), …
- * `types` and `source` are relative to the package folder.
- * @typedef {{ dir: string, name: string, subpath: string, specifier: string, types: string, source: string, report: string }} EntryPoint
+ * `types` is relative to the package folder.
+ * @typedef {{ dir: string, name: string, subpath: string, specifier: string, types: string, report: string }} EntryPoint
  */
 
 /** @type {EntryPoint[]} */
@@ -38,7 +38,6 @@ export const ENTRY_POINTS = PACKAGES.flatMap(({ dir, name, pkg }) =>
         subpath,
         specifier: tail === '' ? name : `${name}/${tail}`,
         types,
-        source: types.replace(/^dist\//, 'src/').replace(/\.d\.ts$/, '.ts'),
         report: tail === '' ? dir : `${dir}-${tail.replaceAll('/', '-')}`,
       };
     }),

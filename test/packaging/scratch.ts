@@ -195,12 +195,17 @@ function moduleName(block: CompileBlock): string {
   return `${block.file.replace(/\.md$/i, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}-L${block.line}`;
 }
 
-/** Compiles `blocks` as one project in `dir/<name>` (`"type": "module"` for ESM) with the scratch node_modules. */
-export async function compileBlocks(dir: string, name: string, mode: ModuleMode, blocks: readonly CompileBlock[]): Promise<Compiled> {
+/**
+ * Compiles `blocks` as one project in `dir/<name>` (`"type": "module"` for ESM) with the scratch node_modules.
+ * `checkDeclarations: false` skips checking every declaration file (faster, for a project that only needs its
+ * own errors).
+ */
+export async function compileBlocks(dir: string, name: string, mode: ModuleMode, blocks: readonly CompileBlock[], { checkDeclarations = true } = {}): Promise<Compiled> {
   const project = join(dir, name);
   mkdirSync(join(project, 'src'), { recursive: true });
   writeFileSync(join(project, 'package.json'), JSON.stringify({ type: mode === 'esm' ? 'module' : 'commonjs' }));
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, ...MODE_OPTIONS[mode] }, include: ['src'] }, null, 2));
+  const compilerOptions = { ...COMPILER_OPTIONS, ...MODE_OPTIONS[mode], skipLibCheck: !checkDeclarations };
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
   const origins = new Map<string, (line: number) => number>();
   const markdownOf = new Map<string, string>();
   const outputs = new Map<CompileBlock, string>();
