@@ -1,54 +1,76 @@
-// Checks every published package: publint on its package.json/exports, the packed file list, and that it
-// loads through its exports map from both CommonJS (require) and ESM (import, named exports).
+// Checks every published package (`npm run check:packages` runs this, then the API reports and the docs):
+//   - package metadata, LICENSE copies and README links follow the root (package-metadata.mjs --check);
+//   - publint on its package.json and exports map;
+//   - the packages built on the core take it as a peer dependency;
+//   - packed like pack:all, into a temporary folder, each tarball passes verify-tarballs.mjs;
+//   - it loads through its exports map from CommonJS (require) and ESM (import, named exports).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publint } from 'publint';
+import { syncAll } from './package-metadata.mjs';
+import { PACKAGES, ROOT } from './published.mjs';
 
-const packages = ['core', 'testing', 'redis', 'express', 'koa', 'fastify', 'fetch'];
 // Every adapter exports the same names (and keeps its old ones as deprecated aliases).
 const ADAPTER = ['authCallback', 'messageCallback', 'wxopenRouter'];
 const probes = {
-  core: ['AuthServer', 'MessageCipher', 'WxOpenError', 'MemoryStore'],
-  testing: ['WechatSimulator'],
-  redis: ['RedisStore'],
-  express: ADAPTER,
-  koa: [...ADAPTER, 'koaAuthCallback', 'koaMessageCallback'],
-  fastify: [...ADAPTER, 'wxopen', 'fastifyAuthHandler', 'fastifyMessageHandler'],
-  fetch: ADAPTER,
+  '@wxopen/core': ['AuthServer', 'MessageCipher', 'WxOpenError', 'MemoryStore'],
+  '@wxopen/core/adapter': ['deliver', 'matchRoute', 'pickBody'],
+  '@wxopen/testing': ['WechatSimulator'],
+  '@wxopen/redis': ['RedisStore'],
+  '@wxopen/express': ADAPTER,
+  '@wxopen/koa': [...ADAPTER, 'koaAuthCallback', 'koaMessageCallback'],
+  '@wxopen/fastify': [...ADAPTER, 'wxopen', 'fastifyAuthHandler', 'fastifyMessageHandler'],
+  '@wxopen/fetch': ADAPTER,
 };
-// An adapter must not bring its own copy of the core: it is a peer dependency, so the app's one copy is shared.
-const ADAPTERS = new Set(['express', 'koa', 'fastify', 'fetch']);
+// The packages built on the core must not bring their own copy of it: the app's one copy is shared (one
+// `instanceof WxOpenError`, one store), so the core is a peer dependency.
+const PEERS_OF_CORE = new Set(['express', 'koa', 'fastify', 'fetch', 'testing', 'redis']);
 let failures = 0;
 const fail = (msg) => {
   failures++;
   console.error(`  ✗ ${msg}`);
 };
 
-for (const name of packages) {
-  const dir = join('packages', name);
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  console.log(`${pkg.name}`);
-  if (ADAPTERS.has(name)) {
+console.log('metadata');
+for (const { name, stale, problems } of syncAll({ write: false })) {
+  for (const line of [...stale, ...problems]) fail(`${name}: ${line}`);
+}
+if (failures > 0) console.error('  run `npm run sync:metadata` (or fix the README) and commit the result');
+
+const scratch = mkdtempSync(join(tmpdir(), 'wxopen-check-packages-'));
+try {
+  console.log('tarballs');
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'pack-all.mjs'), '--out', scratch], { stdio: 'inherit', cwd: ROOT });
+  } catch {
+    fail('pack:all found problems in the tarballs (above)');
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+for (const { dir, name, path, pkg } of PACKAGES) {
+  console.log(name);
+  if (PEERS_OF_CORE.has(dir)) {
     if (pkg.dependencies?.['@wxopen/core'] !== undefined) fail('@wxopen/core is a dependency; it must be a peer dependency');
     if (pkg.peerDependencies?.['@wxopen/core'] === undefined) fail('@wxopen/core is not a peer dependency');
   }
-  const { messages } = await publint({ pkgDir: dir, strict: true });
+  const { messages } = await publint({ pkgDir: path, strict: true });
   for (const m of messages) if (m.type !== 'suggestion') fail(`publint ${m.type}: ${m.code} ${JSON.stringify(m.args)}`);
 
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' }));
-  const files = new Set(packed.files.map((f) => f.path));
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'package.json']) if (!files.has(f)) fail(`tarball lacks ${f}`);
-
-  const names = probes[name];
-  const cjs = `const m = require(${JSON.stringify(pkg.name)}); for (const n of ${JSON.stringify(names)}) if (typeof m[n] !== 'function') { console.error('missing ' + n); process.exit(1); }`;
-  const esm = `import { ${names.join(', ')} } from ${JSON.stringify(pkg.name)}; for (const f of [${names.join(', ')}]) if (typeof f !== 'function') process.exit(1);`;
-  try {
-    execFileSync(process.execPath, ['-e', cjs], { stdio: 'inherit' });
-    execFileSync(process.execPath, ['--input-type=module', '-e', esm], { stdio: 'inherit' });
-    console.log(`  ✓ publint, tarball, require() and import { ${names.join(', ')} }`);
-  } catch {
-    fail(`loading ${pkg.name} through its exports map failed`);
+  for (const specifier of Object.keys(probes).filter((s) => s === name || s.startsWith(`${name}/`))) {
+    const names = probes[specifier];
+    const cjs = `const m = require(${JSON.stringify(specifier)}); for (const n of ${JSON.stringify(names)}) if (typeof m[n] !== 'function') { console.error('missing ' + n); process.exit(1); }`;
+    const esm = `import { ${names.join(', ')} } from ${JSON.stringify(specifier)}; for (const f of [${names.join(', ')}]) if (typeof f !== 'function') process.exit(1);`;
+    try {
+      execFileSync(process.execPath, ['-e', cjs], { stdio: 'inherit', cwd: ROOT });
+      execFileSync(process.execPath, ['--input-type=module', '-e', esm], { stdio: 'inherit', cwd: ROOT });
+      console.log(`  ✓ require() and import { ${names.join(', ')} } from ${specifier}`);
+    } catch {
+      fail(`loading ${specifier} through its exports map failed`);
+    }
   }
 }
 if (failures > 0) {

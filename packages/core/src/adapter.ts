@@ -2,7 +2,7 @@
  * The adapter toolkit, `@wxopen/core/adapter`: what a framework adapter needs to translate its request into a
  * `CallbackRequest`, call the core, and write the `CallbackResponse` back. Application code does not need it.
  */
-export type { BodyStream, CallbackRequest, CallbackResponse } from './server/http';
+export type { BodyStream, CallbackRequest, CallbackResponse, ParsedJsonBody } from './server/http';
 export { BodyConsumedError, isBodyStream, pickBody } from './server/http';
 export type { ErrorContext } from './server/options';
 export { deliver } from './adapter-kit/deliver';

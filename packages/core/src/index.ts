@@ -11,7 +11,7 @@ export { formatError } from './server/options';
 export type { AuthServerOptions, CredentialOptions, ErrorContext, ErrorHook, LateReply, LateReplyHook } from './server/options';
 export { MessageRouter } from './server/router';
 export type { MessageContext, MessageHandler, Middleware, Next } from './server/router';
-export type { CallbackRequest, CallbackResponse } from './server/http';
+export type { BodyStream, CallbackRequest, CallbackResponse, ParsedJsonBody } from './server/http';
 
 // ── the envelope and its primitives ─────────────────────────────────────────────────────────────────────
 export { MessageEnvelope } from './envelope/envelope';
@@ -23,6 +23,7 @@ export type {
   PushFormat,
   PushHead,
   PushOptions,
+  QueryLike,
   SealedPush,
 } from './envelope/envelope';
 export { MessageCipher } from './crypto/cipher';
@@ -350,6 +351,7 @@ export type {
   LatestAuditStatusResponse,
   PageListResponse,
   SubmitAuditRequest,
+  SubmitAuditResponse,
   UgcDeclare,
   VersionInfoResponse,
 } from './api/miniprogram/code';
@@ -410,7 +412,7 @@ export type { ApiQuotaResponse } from './api/quota';
 export { AUTHORIZER_OPTION_API, getOwnAuthorizerOption, setOwnAuthorizerOption } from './api/authorizer-options';
 export { listAllAuthorizers } from './api/authorizers';
 export { JsTicketCache, jsTicketKeys } from './credentials/js-tickets';
-export type { JsTicketCacheOptions, JsTicketKeys } from './credentials/js-tickets';
+export type { JsTicketKeys } from './credentials/js-tickets';
 export { OAUTH_STATE_MAX_DATA, OAuthStateSigner } from './credentials/oauth-state';
 export type { OAuthStateOptions, VerifiedOAuthState } from './credentials/oauth-state';
 

@@ -165,8 +165,13 @@ function queueChoice(target: RedisTarget, redisOptions: RedisOptions | undefined
  * (`FAIL_FAST_REDIS_OPTIONS`): during an outage store calls reject with `ERR_STORE` within about a second,
  * and the outage is reported in two lines (see `CreateRedisStoreOptions.log`), not a stack trace per retry.
  */
-export function createRedisStore(target: RedisTarget, options: CreateRedisStoreOptions = {}): RedisStore {
+export function createRedisStore(target: RedisTarget | undefined, options: CreateRedisStoreOptions = {}): RedisStore {
   const { log, redisOptions, ...storeOptions } = options;
+  // `undefined` is accepted so that `createRedisStore(process.env.REDIS_URL)` compiles under `strict`, and fails here
+  // with the fix instead of ioredis quietly connecting to localhost.
+  if (target === undefined) {
+    throw new TypeError('wxopen: createRedisStore(url) got undefined: set REDIS_URL (for example redis://127.0.0.1:6379), or pass a URL or ioredis options');
+  }
   if (typeof target !== 'string' && (typeof target !== 'object' || target === null)) {
     throw new TypeError('wxopen: createRedisStore needs a redis:// URL, ioredis options ({ host, port } or { sentinels, name }) or { cluster: [...] }');
   }

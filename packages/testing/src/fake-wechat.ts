@@ -23,19 +23,12 @@ import { DEFAULT_OAUTH_USER, fakeOpenId } from './fake-wechat/wxa-state';
 import type { FakeDraft, FakeMiniProgram, FakeOAuthGrant, FakeOAuthUser, FakeTemplate } from './fake-wechat/wxa-state';
 
 export { FAKE_ERRMSG, FakeState } from './fake-wechat/state';
-export type { FakeAuthorizer, FuncInfoEntry, PendingAuthorization, SentMessage } from './fake-wechat/state';
+export type { FakeAuthorizer, FakeStateOptions, FuncInfoEntry, IssuedToken, PendingAuthorization, SentMessage } from './fake-wechat/state';
+export type { Body as FakeRequestBody } from './fake-wechat/routes';
 export type { AuditDecision, AuditOutcome, AutoAuditOptions } from './fake-wechat/audits';
 export type { FakeCallbackTarget, FakePush } from './fake-wechat/pushes';
-export type {
-  FakeAudit,
-  FakeAuditStatus,
-  FakeCode,
-  FakeDraft,
-  FakeMiniProgram,
-  FakeOAuthUser,
-  FakeRelease,
-  FakeTemplate,
-} from './fake-wechat/wxa-state';
+export type { DomainLists, FakeAudit, FakeAuditStatus, FakeCode, FakeDraft, FakeGrayPlan, FakeJsCode, FakeOAuthCode, FakeOAuthGrant, FakeOAuthUser, FakeOpenAccount, FakeRegistration, FakeRelease, FakeTemplate } from './fake-wechat/wxa-state';
+export { FakeMiniProgram, FakeWxaState } from './fake-wechat/wxa-state';
 export { OAUTH_AUTHORIZE_ORDER } from './fake-wechat/routes-oauth';
 export { PRIVACY_KEYS } from './fake-wechat/routes-account';
 

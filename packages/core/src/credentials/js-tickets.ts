@@ -53,6 +53,7 @@ export class JsTicketCache {
   readonly #clientFor: (authorizerAppId: string) => Client;
   readonly #now: () => number;
 
+  /** @internal made by `ComponentCredentials` (`credentials.jsTickets`) */
   constructor(options: JsTicketCacheOptions) {
     if (!options || typeof options.cache?.refresh !== 'function') throw optionError('cache', 'must be the TokenCache of the credentials');
     if (typeof options.componentAppId !== 'string' || options.componentAppId === '') throw optionError('componentAppId', 'must be the component appid');

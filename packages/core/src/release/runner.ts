@@ -163,22 +163,27 @@ export class ReleaseRunner {
 
   // ── internals shared with JobRun ──
 
+  /** @internal */
   get ledger(): ReleaseLedger {
     return this.#ledger;
   }
 
+  /** @internal */
   get settings() {
     return this.#options;
   }
 
+  /** @internal */
   now(): number {
     return this.#now();
   }
 
+  /** @internal */
   clientFor(appId: string) {
     return this.#clientFor(appId);
   }
 
+  /** @internal */
   emit(event: ReleaseEvent): void {
     try {
       this.#onEvent?.(event);
@@ -187,7 +192,7 @@ export class ReleaseRunner {
     }
   }
 
-  /** Registers the wake-up of a waiting account; returns the unregistration. */
+  /** @internal Registers the wake-up of a waiting account; returns the unregistration. */
   onWake(jobId: string, appId: string, wake: () => void): () => void {
     const key = `${jobId}/${appId}`;
     this.#wakers.set(key, wake);

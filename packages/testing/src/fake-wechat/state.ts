@@ -141,7 +141,8 @@ export interface SentMessage {
   readonly at: number;
 }
 
-interface IssuedToken {
+/** A token the fake issued, and until when it is valid. */
+export interface IssuedToken {
   readonly kind: 'component' | 'authorizer';
   readonly appId: string;
   readonly expiresAt: number;

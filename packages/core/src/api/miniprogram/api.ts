@@ -10,11 +10,15 @@ import type { AuthorizerOptionName } from '../component';
 import { getOwnAuthorizerOption, setOwnAuthorizerOption } from '../authorizer-options';
 import { bindOpenAccount, createOpenAccount, getOpenAccount, hasOpenAccount, unbindOpenAccount } from '../open-account';
 import { clearAuthorizerQuota, getApiQuota } from '../quota';
-import * as basic from './basic-info';
-import * as code from './code';
-import * as domain from './domain';
-import * as privacy from './privacy';
-import * as tester from './tester';
+import { checkNickname, getAccountBasicInfo, modifyHeadImage, modifySignature, queryNickname, setNickname } from './basic-info';
+import type { SetNicknameRequest } from './basic-info';
+import { changeVisitStatus, commit, getAuditStatus, getCategory, getGrayReleasePlan, getHistoryVersions, getLatestAuditStatus, getPage, getVersionInfo, grayRelease, queryAuditQuota, release, revertCodeRelease, revertGrayRelease, speedupAudit, submitAudit, undoCodeAudit } from './code';
+import type { CommitRequest, GrayReleaseRequest, SubmitAuditRequest } from './code';
+import { getEffectiveDomain, getEffectiveWebviewDomain, modifyDomain, modifyDomainDirectly, setWebviewDomain, setWebviewDomainDirectly } from './domain';
+import type { DomainAction, ModifyDomainRequest } from './domain';
+import { getPrivacySetting, setPrivacySetting } from './privacy';
+import type { SetPrivacySettingRequest } from './privacy';
+import { bindTester, listTesters, unbindTester } from './tester';
 
 export class MiniProgramApi {
   /** The mini program's appid. */
@@ -30,52 +34,52 @@ export class MiniProgramApi {
   }
 
   // code management
-  commit(request: code.CommitRequest) { return code.commit(this.client, request); }
-  getPage() { return code.getPage(this.client); }
-  submitAudit(request?: code.SubmitAuditRequest) { return code.submitAudit(this.client, request); }
-  getAuditStatus(auditId: number) { return code.getAuditStatus(this.client, auditId); }
-  getLatestAuditStatus() { return code.getLatestAuditStatus(this.client); }
-  undoCodeAudit() { return code.undoCodeAudit(this.client); }
-  speedupAudit(auditId: number) { return code.speedupAudit(this.client, auditId); }
-  release() { return code.release(this.client); }
-  revertCodeRelease(appVersion?: number) { return code.revertCodeRelease(this.client, appVersion); }
-  getHistoryVersions() { return code.getHistoryVersions(this.client); }
-  grayRelease(request: code.GrayReleaseRequest) { return code.grayRelease(this.client, request); }
-  getGrayReleasePlan() { return code.getGrayReleasePlan(this.client); }
-  revertGrayRelease() { return code.revertGrayRelease(this.client); }
-  changeVisitStatus(action: 'open' | 'close') { return code.changeVisitStatus(this.client, action); }
-  getCategory() { return code.getCategory(this.client); }
-  getVersionInfo() { return code.getVersionInfo(this.client); }
-  queryAuditQuota() { return code.queryAuditQuota(this.client); }
+  commit(request: CommitRequest) { return commit(this.client, request); }
+  getPage() { return getPage(this.client); }
+  submitAudit(request?: SubmitAuditRequest) { return submitAudit(this.client, request); }
+  getAuditStatus(auditId: number) { return getAuditStatus(this.client, auditId); }
+  getLatestAuditStatus() { return getLatestAuditStatus(this.client); }
+  undoCodeAudit() { return undoCodeAudit(this.client); }
+  speedupAudit(auditId: number) { return speedupAudit(this.client, auditId); }
+  release() { return release(this.client); }
+  revertCodeRelease(appVersion?: number) { return revertCodeRelease(this.client, appVersion); }
+  getHistoryVersions() { return getHistoryVersions(this.client); }
+  grayRelease(request: GrayReleaseRequest) { return grayRelease(this.client, request); }
+  getGrayReleasePlan() { return getGrayReleasePlan(this.client); }
+  revertGrayRelease() { return revertGrayRelease(this.client); }
+  changeVisitStatus(action: 'open' | 'close') { return changeVisitStatus(this.client, action); }
+  getCategory() { return getCategory(this.client); }
+  getVersionInfo() { return getVersionInfo(this.client); }
+  queryAuditQuota() { return queryAuditQuota(this.client); }
 
   // domains
-  modifyDomain(request: domain.ModifyDomainRequest) { return domain.modifyDomain(this.client, request); }
-  modifyDomainDirectly(request: domain.ModifyDomainRequest) { return domain.modifyDomainDirectly(this.client, request); }
-  getEffectiveDomain() { return domain.getEffectiveDomain(this.client); }
-  setWebviewDomain(request: { readonly action: domain.DomainAction; readonly webviewdomain?: readonly string[] }) {
-    return domain.setWebviewDomain(this.client, request);
+  modifyDomain(request: ModifyDomainRequest) { return modifyDomain(this.client, request); }
+  modifyDomainDirectly(request: ModifyDomainRequest) { return modifyDomainDirectly(this.client, request); }
+  getEffectiveDomain() { return getEffectiveDomain(this.client); }
+  setWebviewDomain(request: { readonly action: DomainAction; readonly webviewdomain?: readonly string[] }) {
+    return setWebviewDomain(this.client, request);
   }
-  setWebviewDomainDirectly(request: { readonly action: domain.DomainAction; readonly webviewdomain?: readonly string[] }) {
-    return domain.setWebviewDomainDirectly(this.client, request);
+  setWebviewDomainDirectly(request: { readonly action: DomainAction; readonly webviewdomain?: readonly string[] }) {
+    return setWebviewDomainDirectly(this.client, request);
   }
-  getEffectiveWebviewDomain() { return domain.getEffectiveWebviewDomain(this.client); }
+  getEffectiveWebviewDomain() { return getEffectiveWebviewDomain(this.client); }
 
   // testers
-  bindTester(wechatId: string) { return tester.bindTester(this.client, wechatId); }
-  unbindTester(who: { readonly wechatid: string } | { readonly userstr: string }) { return tester.unbindTester(this.client, who); }
-  listTesters() { return tester.listTesters(this.client); }
+  bindTester(wechatId: string) { return bindTester(this.client, wechatId); }
+  unbindTester(who: { readonly wechatid: string } | { readonly userstr: string }) { return unbindTester(this.client, who); }
+  listTesters() { return listTesters(this.client); }
 
   // basic info
-  getAccountBasicInfo() { return basic.getAccountBasicInfo(this.client); }
-  modifySignature(signature: string) { return basic.modifySignature(this.client, signature); }
-  modifyHeadImage(request: Parameters<typeof basic.modifyHeadImage>[1]) { return basic.modifyHeadImage(this.client, request); }
-  setNickname(request: basic.SetNicknameRequest) { return basic.setNickname(this.client, request); }
-  queryNickname(auditId: number) { return basic.queryNickname(this.client, auditId); }
-  checkNickname(nickname: string) { return basic.checkNickname(this.client, nickname); }
+  getAccountBasicInfo() { return getAccountBasicInfo(this.client); }
+  modifySignature(signature: string) { return modifySignature(this.client, signature); }
+  modifyHeadImage(request: Parameters<typeof modifyHeadImage>[1]) { return modifyHeadImage(this.client, request); }
+  setNickname(request: SetNicknameRequest) { return setNickname(this.client, request); }
+  queryNickname(auditId: number) { return queryNickname(this.client, auditId); }
+  checkNickname(nickname: string) { return checkNickname(this.client, nickname); }
 
   // privacy
-  setPrivacySetting(request: privacy.SetPrivacySettingRequest) { return privacy.setPrivacySetting(this.client, request); }
-  getPrivacySetting(privacyVer?: 1 | 2) { return privacy.getPrivacySetting(this.client, privacyVer); }
+  setPrivacySetting(request: SetPrivacySettingRequest) { return setPrivacySetting(this.client, request); }
+  getPrivacySetting(privacyVer?: 1 | 2) { return getPrivacySetting(this.client, privacyVer); }
 
   // open-platform account
   createOpenAccount() { return createOpenAccount(this.client, this.appId); }
