@@ -1,4 +1,4 @@
 import { createHttpServer, listenNode, runExample } from '@wxopen/example-shared';
 import { buildApp } from './app';
 
-void runExample('express', (platform, config, limits) => listenNode(createHttpServer(buildApp(platform), limits), config));
+void runExample('express', (platform, config, limits, { metrics }) => listenNode(createHttpServer(buildApp(platform, { metrics }), limits), config));

@@ -1,18 +1,28 @@
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AuthServer } from '@wxopen/core';
 import { wxopen } from '@wxopen/fastify';
-import type { ServerLimits } from '@wxopen/example-shared';
-import { DEFAULT_SERVER_LIMITS, connectionsCheckingIntervalMs } from '@wxopen/example-shared';
+import type { ProbeResponse, ServerLimits, WxOpenMetrics } from '@wxopen/example-shared';
+import { DEFAULT_SERVER_LIMITS, connectionsCheckingIntervalMs, healthResponse, metricsResponse } from '@wxopen/example-shared';
+
+export interface AppOptions {
+  /** Served at `GET /metrics` when given. */
+  readonly metrics?: WxOpenMetrics;
+}
+
+function send(reply: FastifyReply, probe: ProbeResponse): FastifyReply {
+  return reply.code(probe.status).headers(probe.headers).send(probe.body);
+}
 
 /**
- * The Fastify app of a third-party platform: `/wechat/auth` and `/wechat/callback/:appid`. The plugin
- * keeps its raw-body parsing in its own scope, so routes of your own still get Fastify's JSON parser.
+ * The Fastify app of a third-party platform: `/wechat/auth` and `/wechat/callback/:appid`, and `GET /healthz`
+ * (`platform.health()`) and `GET /metrics` for an orchestrator and Prometheus. The plugin keeps its raw-body
+ * parsing in its own scope, so routes of your own still get Fastify's JSON parser.
  *
  * Fastify sets no request timeout and no idle timeout of its own (a trickling body would be read forever), so
  * the server's time limits are passed to it here.
  */
-export async function buildApp(platform: AuthServer, limits: ServerLimits = DEFAULT_SERVER_LIMITS): Promise<FastifyInstance> {
+export async function buildApp(platform: AuthServer, limits: ServerLimits = DEFAULT_SERVER_LIMITS, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
@@ -20,5 +30,8 @@ export async function buildApp(platform: AuthServer, limits: ServerLimits = DEFA
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(limits) },
   });
   await app.register(wxopen, { platform, prefix: '/wechat' });
+  app.get('/healthz', async (_request, reply) => send(reply, await healthResponse(platform)));
+  const { metrics } = options;
+  if (metrics) app.get('/metrics', async (_request, reply) => send(reply, await metricsResponse(metrics.registry)));
   return app;
 }

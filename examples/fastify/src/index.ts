@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { runExample, watchConnections } from '@wxopen/example-shared';
 import { buildApp } from './app';
 
-void runExample('fastify', async (platform, config, limits) => {
-  const app = await buildApp(platform, limits);
+void runExample('fastify', async (platform, config, limits, { metrics }) => {
+  const app = await buildApp(platform, limits, { metrics });
   const connections = watchConnections(app.server);
   await app.listen({ port: config.port, host: config.host });
   return {

@@ -1,14 +1,34 @@
 import Koa from 'koa';
+import type { Context } from 'koa';
 import Router from '@koa/router';
 import type { AuthServer } from '@wxopen/core';
 import { koaAuthCallback, koaMessageCallback } from '@wxopen/koa';
+import type { ProbeResponse, WxOpenMetrics } from '@wxopen/example-shared';
+import { healthResponse, metricsResponse } from '@wxopen/example-shared';
 
-/** The Koa app of a third-party platform: both WeChat callback URLs, mounted before any body parser. */
-export function buildApp(platform: AuthServer): Koa {
+export interface AppOptions {
+  /** Served at `GET /metrics` when given. */
+  readonly metrics?: WxOpenMetrics;
+}
+
+function send(ctx: Context, probe: ProbeResponse): void {
+  ctx.status = probe.status;
+  ctx.set(probe.headers);
+  ctx.body = probe.body;
+}
+
+/**
+ * The Koa app of a third-party platform: both WeChat callback URLs, mounted before any body parser, and
+ * `GET /healthz` (`platform.health()`) and `GET /metrics` for an orchestrator and Prometheus.
+ */
+export function buildApp(platform: AuthServer, options: AppOptions = {}): Koa {
   const app = new Koa();
   const router = new Router();
   router.all('/wechat/auth', koaAuthCallback(platform));
   router.all('/wechat/callback/:appid', koaMessageCallback(platform));
+  router.get('/healthz', async (ctx) => send(ctx, await healthResponse(platform)));
+  const { metrics } = options;
+  if (metrics) router.get('/metrics', async (ctx) => send(ctx, await metricsResponse(metrics.registry)));
   app.use(router.routes());
   // Routes of your own (and their body parser, e.g. @koa/bodyparser) go after wxopen's.
   return app;

@@ -5,13 +5,20 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AuthServer } from '@wxopen/core';
+import type { WxOpenMetrics } from '@wxopen/example-shared';
+import { ObservabilityModule } from './observability.module';
 import { WxopenModule } from './wxopen.module';
 
-/** The application's root module: wxopen, and the modules and controllers of your own. */
+export interface AppOptions {
+  /** Served at `GET /metrics` when given. */
+  readonly metrics?: WxOpenMetrics;
+}
+
+/** The application's root module: wxopen, its probes (`/healthz`, `/metrics`), and the modules and controllers of your own. */
 @Module({})
 export class AppModule {
-  static forRoot(platform: AuthServer): DynamicModule {
-    return { module: AppModule, imports: [WxopenModule.forRoot(platform)] };
+  static forRoot(platform: AuthServer, options: AppOptions = {}): DynamicModule {
+    return { module: AppModule, imports: [WxopenModule.forRoot(platform), ObservabilityModule.forRoot(options.metrics)] };
   }
 }
 
@@ -24,7 +31,7 @@ export class AppModule {
  * covering the raw bytes. Give your own controllers their parsers in their module instead, where they run for
  * those routes only: `consumer.apply(json()).forRoutes(YourController)` (`json` from `express`).
  */
-export async function buildApp(platform: AuthServer): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(platform), { bodyParser: false, logger: ['error', 'warn'] });
+export async function buildApp(platform: AuthServer, options: AppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(platform, options), { bodyParser: false, logger: ['error', 'warn'] });
   return app.init();
 }

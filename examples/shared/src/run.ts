@@ -7,6 +7,8 @@ import { CREDENTIAL_VARIABLES, ConfigError, loadConfig } from './config';
 import { demoCredentialsFile, loadDemoCredentials } from './demo-credentials';
 import type { ServerLimits } from './limits';
 import { loadServerLimits } from './limits';
+import type { Observability } from './observe';
+import { createObservability, loadLogLevel } from './observe';
 import { createPlatform } from './platform';
 import { watchConnections } from './shutdown';
 import { createStore } from './store';
@@ -24,8 +26,11 @@ export interface Started {
   closeAllConnections(): void;
 }
 
-/** Starts one framework's app for `platform` on `config.host`/`config.port`, enforcing `limits`. */
-export type StartServer = (platform: AuthServer, config: ExampleConfig, limits: ServerLimits) => Promise<Started>;
+/**
+ * Starts one framework's app for `platform` on `config.host`/`config.port`, enforcing `limits`, serving
+ * `/healthz` and `observability`'s `/metrics`.
+ */
+export type StartServer = (platform: AuthServer, config: ExampleConfig, limits: ServerLimits, observability: Observability) => Promise<Started>;
 
 /**
  * Listens with a plain Node server (Express apps, Koa's `app.callback()`, NestJS's Express instance), made by
@@ -85,8 +90,10 @@ export async function runExample(framework: string, start: StartServer): Promise
   let platform: AuthServer;
   let store: Store | undefined;
   let limits: ServerLimits;
+  let observability: Observability;
   try {
     limits = loadServerLimits();
+    observability = createObservability({ level: loadLogLevel() });
     const config = configure();
     const state = createStore(config);
     store = state.store;
@@ -94,10 +101,14 @@ export async function runExample(framework: string, start: StartServer): Promise
       store,
       apiBase: config.apiBase,
       maxClockSkewSeconds: config.maxClockSkewSeconds,
+      onError: observability.onError,
+      onLateReply: observability.onLateReply,
     });
-    started = await start(platform, config, limits);
+    void observability.watch(platform);
+    started = await start(platform, config, limits, observability);
     console.log(`wxopen ${framework} example: state in ${state.description}`);
     console.log(`wxopen ${framework} example listening on http://${config.host}:${started.port}`);
+    console.log(`wxopen ${framework} example: health at http://${config.host}:${started.port}/healthz, Prometheus metrics at /metrics`);
     if (config.demo) {
       const { appId, token, encodingAESKey } = config.credentials;
       console.log('Try it from another terminal:');
@@ -123,6 +134,7 @@ export async function runExample(framework: string, start: StartServer): Promise
     }
     await platform.close();
     await store?.close?.();
+    observability.close();
   }
 
   let stopping = false;

@@ -11,6 +11,7 @@ import { WechatSimulator, textMessage } from '@wxopen/testing';
 import { createPlatform } from '@wxopen/example-shared';
 import { describeConformance } from '../../../test/conformance/suite';
 import { describeServerLimits } from './describe-limits';
+import { describeObservability } from './describe-observability';
 import type { Framework } from './example-process';
 import { ROOT, childEnv, entryOf, printed, removeStateDirectories, startExample } from './example-process';
 
@@ -112,4 +113,5 @@ export function describeExample(framework: Framework, buildServer: BuildServer):
   });
 
   describeServerLimits(framework);
+  describeObservability(framework);
 }
