@@ -91,7 +91,7 @@ export interface ComponentCredentialsOptions {
    * Called when a queued authorization code finally fails (`ERR_AUTH_CODE`), and once when one starts failing.
    * Default: one `console.warn` line. `AuthServer` routes it to its error hook.
    */
-  readonly onOutboxError?: (error: WxOpenError, authorizerAppId: string) => void;
+  readonly onOutboxError?: (error: WxOpenError, authorizerAppId: string | undefined) => void;
   /** Clock for token expiry (default `Date.now`). Give the store the same clock in tests. */
   readonly now?: () => number;
   /**

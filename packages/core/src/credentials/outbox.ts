@@ -63,7 +63,7 @@ export interface OutboxOptions {
   /** Called when an exchange succeeded (e.g. to learn the authorizer's original id). */
   readonly onExchanged: (authorizerAppId: string) => void;
   /** A code that will not be exchanged (`ERR_AUTH_CODE`), or a failure worth a log line while retrying. */
-  readonly onError: (error: WxOpenError, authorizerAppId: string) => void;
+  readonly onError: (error: WxOpenError, authorizerAppId: string | undefined) => void;
   /** How often every process looks for work, in ms. */
   readonly scanMs: number;
   /** Delay before the first retry of a code, doubled each time up to `retryMaxMs`. */
@@ -153,7 +153,7 @@ export class AuthorizationOutbox {
       },
       (error: unknown) => {
         // One report per outage of the store, not one per scan.
-        if (!this.#unreadable) this.#report(error, '');
+        if (!this.#unreadable) this.#report(error, undefined);
         this.#unreadable = true;
       },
     );
@@ -276,7 +276,7 @@ export class AuthorizationOutbox {
     this.#o.onError(new WxOpenError('ERR_AUTH_CODE', { detail: `${entry.s} of ${entry.a} ${why}`, cause }), entry.a);
   }
 
-  #report(error: unknown, authorizerAppId: string): void {
+  #report(error: unknown, authorizerAppId: string | undefined): void {
     const coded = error instanceof WxOpenError ? error : new WxOpenError('ERR_AUTH_CODE', { detail: 'exchange failed, retrying', cause: error });
     this.#o.onError(coded, authorizerAppId);
   }

@@ -18,7 +18,7 @@ const failures: Array<[string, WxOpenError]> = [];
 const options = {
   outboxScanMs: 20,
   outboxRetry: { firstMs: 20, maxMs: 100 },
-  onOutboxError: (error: WxOpenError, appId: string) => void failures.push([appId, error]),
+  onOutboxError: (error: WxOpenError, appId: string | undefined) => void failures.push([appId ?? '', error]),
 };
 
 beforeEach(() => {
