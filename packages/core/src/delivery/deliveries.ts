@@ -22,12 +22,12 @@
  * Store calls are bounded by the store they are given (see `GuardedStore`): an unreachable store fails the claim
  * with `ERR_STORE`, answered 503, never `success`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/types';
 import { TimeoutQueue, TimeoutQueues } from '../util/timeout-queue';
 import type { Timeout } from '../util/timeout-queue';
-import { ReplayGuard, fingerprintOf } from './replay-guard';
+import { ReplayGuard, fingerprintOfKey } from './replay-guard';
 
 /** What the handlers of a delivery produced: their value and the rendered reply message (`undefined` = `success`). */
 export interface Produced<R> {
@@ -80,33 +80,41 @@ interface Finished<R> {
   readonly produced: Produced<R> | undefined;
 }
 
-/** One delivery in this process: running, or finished and kept for retries. */
+/**
+ * One delivery in this process: running, or finished and kept for retries. Most deliveries never see a retry, so
+ * the flight holds no promise of its own: a retry that joins it registers a waiter (measured: a promise per flight,
+ * kept for `ttlMs`, was a third of the bookkeeping's garbage-collection time).
+ */
 class Flight<R> {
   /** The deadline answered `success`: the reply belongs to `onLate`, retries get `success`. */
   acknowledged = false;
-  /** Settles when the first request's work is over: what it produced (`undefined`: it did not run here). */
-  readonly finished: Promise<Finished<R>>;
-  #resolve!: (finished: Finished<R>) => void;
-  #reject!: (error: unknown) => void;
   done: Finished<R> | undefined;
   /** When a finished flight stops answering retries (epoch ms on the deliveries' clock). */
   keptUntil = Infinity;
+  #waiters: Array<(outcome: { finished?: Finished<R>; error?: unknown }) => void> | undefined;
 
-  constructor() {
-    this.finished = new Promise<Finished<R>>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
+  constructor(readonly key: string) {}
+
+  /** What the first request's work produced, once it is over (rejects with its failure). */
+  finished(): Promise<Finished<R>> {
+    return new Promise<Finished<R>>((resolve, reject) => {
+      (this.#waiters ??= []).push(({ finished, error }) => (finished === undefined ? reject(error) : resolve(finished)));
     });
-    this.finished.catch(() => undefined); // read by joiners only
   }
 
   finish(finished: Finished<R>): void {
     this.done = finished;
-    this.#resolve(finished);
+    this.#settle({ finished });
   }
 
   fail(error: unknown): void {
-    this.#reject(error);
+    this.#settle({ error });
+  }
+
+  #settle(outcome: { finished?: Finished<R>; error?: unknown }): void {
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    if (waiters !== undefined) for (const wake of waiters) wake(outcome);
   }
 }
 
@@ -121,22 +129,33 @@ function late<R>(): Outcome<R> {
   return { value: undefined, reply: undefined, duplicate: false, late: true };
 }
 
+/** SHA-256 of `text` as base64url, in one call where Node has `crypto.hash` (20.12+), else through a `Hash`. */
+const hashBase64url: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'base64url')
+    : (text) => crypto.createHash('sha256').update(text).digest('base64url');
+
 /** Runs each push at most once however often it arrives, and answers within the deadline (see the file comment). */
 export class Deliveries {
   readonly #options: DeliveriesOptions;
   readonly #shared: boolean;
   readonly #flights = new Map<string, Flight<unknown>>();
-  readonly #retention: TimeoutQueue;
   readonly #leases: TimeoutQueue;
+  /** This process's claims of running deliveries in the shared store. */
   readonly #deadlines = new TimeoutQueues(true);
   readonly #replays: ReplayGuard;
   /** This process's claim value: unique, short (it is stored once per running delivery). */
-  readonly #pending = PENDING + randomBytes(9).toString('base64url');
+  readonly #pending = PENDING + crypto.randomBytes(9).toString('base64url');
+  /** Finished flights in the order they finished (so in the order they expire): the retention queue. */
+  #kept: Flight<unknown>[] = [];
+  #keptHead = 0;
+  readonly #sweeper: NodeJS.Timeout;
 
   constructor(options: DeliveriesOptions) {
     this.#options = options;
     this.#shared = options.store.shared !== false;
-    this.#retention = new TimeoutQueue(Math.max(options.ttlMs, 1), false);
+    this.#sweeper = setInterval(() => this.#dropExpired(), 1000);
+    this.#sweeper.unref();
     this.#leases = new TimeoutQueue(Math.max(1, Math.floor(options.leaseMs / 3)), false);
     this.#replays = new ReplayGuard(options.windowSeconds, options.now);
   }
@@ -149,14 +168,14 @@ export class Deliveries {
 
   deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {
     if (this.#options.ttlMs <= 0) return this.#lead(undefined, delivery, undefined);
-    const digest = createHash('sha256').update(delivery.identity).digest();
-    const key = digest.toString('base64url', 0, 16);
+    // One-shot SHA-256 into base64url: the cheapest form that gives both a store key and a fingerprint.
+    const key = hashBase64url(delivery.identity).slice(0, 22);
     const running = this.#flights.get(key) as Flight<R> | undefined;
     if (running !== undefined && running.keptUntil > this.#options.now()) return this.#join(running);
-    if (!this.#shared && this.#replays.has(fingerprintOf(digest), delivery.timestamp)) return Promise.resolve(duplicate());
-    const flight = new Flight<R>();
+    if (!this.#shared && this.#replays.has(fingerprintOfKey(key), delivery.timestamp)) return Promise.resolve(duplicate());
+    const flight = new Flight<R>(key);
     this.#flights.set(key, flight as Flight<unknown>);
-    return this.#lead(flight, delivery, { key, digest });
+    return this.#lead(flight, delivery, key);
   }
 
   /** A retry in this process while the first delivery runs, or shortly after it finished. */
@@ -165,7 +184,7 @@ export class Deliveries {
     if (flight.done !== undefined) return duplicate(flight.done.produced?.reply);
     let waited: Finished<R> | undefined;
     try {
-      waited = await this.#withDeadline(flight.finished);
+      waited = await this.#withDeadline(flight.finished());
     } catch (error) {
       if (flight.acknowledged) return duplicate(); // the first request was answered `success`: so is its retry
       throw error;
@@ -194,7 +213,7 @@ export class Deliveries {
   }
 
   /** The first request of a delivery in this process: claim, effect, run, done. */
-  #lead<R>(flight: Flight<R> | undefined, delivery: Delivery<R>, id: { key: string; digest: Buffer } | undefined): Promise<Outcome<R>> {
+  #lead<R>(flight: Flight<R> | undefined, delivery: Delivery<R>, key: string | undefined): Promise<Outcome<R>> {
     return new Promise<Outcome<R>>((resolve, reject) => {
       let answered = false;
       let acknowledgeable = false;
@@ -217,13 +236,13 @@ export class Deliveries {
           if (acknowledgeable) acknowledgeLate();
         });
       }
-      const markKey = id && this.#shared ? `${this.#options.keyPrefix}d:${id.key}` : undefined;
+      const markKey = key !== undefined && this.#shared ? `${this.#options.keyPrefix}d:${key}` : undefined;
 
       const work = async (): Promise<void> => {
         if (markKey !== undefined) {
           const claim = await this.#claim(markKey, deadline);
           if (claim !== 'claimed') {
-            this.#forget(id);
+            this.#forget(flight);
             flight?.finish({ produced: undefined });
             answer(duplicate());
             return;
@@ -239,7 +258,7 @@ export class Deliveries {
         } catch (error) {
           lease?.stop();
           if (markKey !== undefined) await this.#options.store.compareAndDelete(markKey, this.#pending).catch(() => false);
-          this.#forget(id);
+          this.#forget(flight);
           flight?.fail(error);
           if (answered) delivery.onLate(undefined, error);
           else {
@@ -253,11 +272,11 @@ export class Deliveries {
         if (answered) delivery.onLate(produced.value, undefined);
         else answer({ value: produced.value, reply: produced.reply, duplicate: false, late: false });
         flight?.finish({ produced });
-        if (id !== undefined) await this.#remember(flight, id, markKey, delivery);
+        if (flight !== undefined) await this.#remember(flight, markKey, delivery);
       };
       work().catch((error: unknown) => {
         // A failure before the work ran (the claim): nothing was done; answered 5xx so WeChat retries.
-        this.#forget(id);
+        this.#forget(flight);
         flight?.fail(error);
         if (!answered) {
           answered = true;
@@ -271,17 +290,12 @@ export class Deliveries {
   }
 
   /** Keeps a finished delivery for retries (`ttlMs`) and for replays (until its timestamp leaves the window). */
-  async #remember<R>(
-    flight: Flight<R> | undefined,
-    id: { key: string; digest: Buffer },
-    markKey: string | undefined,
-    delivery: Delivery<R>,
-  ): Promise<void> {
-    // Kept for retries until `ttlMs` on the injected clock; the timer only frees the memory.
-    if (flight) flight.keptUntil = this.#options.now() + this.#options.ttlMs;
-    this.#retention.add(() => this.#forget(id, flight as Flight<unknown> | undefined));
+  async #remember<R>(flight: Flight<R>, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
+    // Kept for retries until `ttlMs` on the injected clock; the sweep only frees the memory.
+    flight.keptUntil = this.#options.now() + this.#options.ttlMs;
+    this.#kept.push(flight as Flight<unknown>);
     if (markKey === undefined) {
-      this.#replays.add(fingerprintOf(id.digest), delivery.timestamp);
+      this.#replays.add(fingerprintOfKey(flight.key), delivery.timestamp);
       return;
     }
     const window = this.#options.windowSeconds;
@@ -293,10 +307,34 @@ export class Deliveries {
     }
   }
 
-  /** Forgets the flight of `id` (only `flight` itself when given: a newer flight of the same push stays). */
-  #forget(id: { key: string } | undefined, flight?: Flight<unknown>): void {
-    if (id === undefined) return;
-    if (flight === undefined || this.#flights.get(id.key) === flight) this.#flights.delete(id.key);
+  /** Forgets `flight` (a newer flight of the same push stays). */
+  #forget<R>(flight: Flight<R> | undefined): void {
+    if (flight !== undefined && this.#flights.get(flight.key) === (flight as Flight<unknown>)) this.#flights.delete(flight.key);
+  }
+
+  /** Frees the finished flights whose retention is over (they expire in the order they were kept). */
+  #dropExpired(): void {
+    const now = this.#options.now();
+    const kept = this.#kept;
+    let head = this.#keptHead;
+    while (head < kept.length && (kept[head] as Flight<unknown>).keptUntil <= now) {
+      this.#forget(kept[head]);
+      kept[head] = undefined as unknown as Flight<unknown>;
+      head++;
+    }
+    if (head === kept.length) {
+      this.#kept = [];
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= kept.length) {
+      this.#kept = kept.slice(head);
+      head = 0;
+    }
+    this.#keptHead = head;
+  }
+
+  /** Stops the retention sweep (a `Deliveries` that is done with). */
+  close(): void {
+    clearInterval(this.#sweeper);
   }
 
   /**

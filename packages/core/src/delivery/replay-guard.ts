@@ -4,10 +4,10 @@
  *
  * A replay is a push re-sent byte for byte, so it carries the timestamp it was signed with: only the pushes of
  * that timestamp need to be searched. Pushes are grouped by timestamp into buckets of `BUCKET_SECONDS`; a bucket
- * is dropped whole once its last timestamp has left the accepted window. Each push is kept as a 64-bit
+ * is dropped whole once its last timestamp has left the accepted window. Each push is kept as a 62-bit
  * fingerprint of its identity in an open-addressing table of `Uint32Array`s (8 bytes a slot, at most 3/4 full):
  * about 11–16 bytes a push, where a `Set` of strings costs over 100. Two distinct pushes of one bucket share a
- * fingerprint with a chance of about n²/2⁶⁵ (n ≈ 10 000 at 1 000 pushes/s: under 1 in 10¹¹ per bucket).
+ * fingerprint with a chance of about n²/2⁶³ (n ≈ 10 000 at 1 000 pushes/s: under 1 in 10¹⁰ per bucket).
  *
  * Hand-rolled because no maintained package offers a compact expiring set of fixed-width fingerprints, and the
  * window (up to twice the clock skew, 10 minutes by default) would otherwise dominate the process's memory.
@@ -127,10 +127,21 @@ export interface Fingerprint {
   readonly low: number;
 }
 
-/** The fingerprint in the first 8 bytes of a digest. */
-export function fingerprintOf(digest: Uint8Array): Fingerprint {
-  const view = new DataView(digest.buffer, digest.byteOffset, 8);
-  const high = view.getUint32(0);
-  const low = view.getUint32(4);
+/** The first 64 bits of a base64url digest, read from its characters (no buffer to allocate). */
+export function fingerprintOfKey(key: string): Fingerprint {
+  let high = 0;
+  let low = 0;
+  for (let i = 0; i < 5; i++) high = high * 64 + base64urlValue(key.charCodeAt(i));
+  for (let i = 5; i < 10; i++) low = low * 64 + base64urlValue(key.charCodeAt(i));
+  // 30 bits from five characters each, plus two bits of the eleventh: 62 bits (collisions as in the table comment).
+  high = (high * 4 + (base64urlValue(key.charCodeAt(10)) >> 4)) >>> 0;
+  low >>>= 0;
   return high === 0 && low === 0 ? { high: 0, low: 1 } : { high, low };
+}
+
+function base64urlValue(code: number): number {
+  if (code >= 0x41 && code <= 0x5a) return code - 0x41; // A-Z
+  if (code >= 0x61 && code <= 0x7a) return code - 0x61 + 26; // a-z
+  if (code >= 0x30 && code <= 0x39) return code - 0x30 + 52; // 0-9
+  return code === 0x2d ? 62 : 63; // - and _
 }

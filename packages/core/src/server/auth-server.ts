@@ -247,6 +247,7 @@ export class AuthServer {
   /** Stops timers, waits for background work and closes what this server created (its store, its credentials). */
   async close(): Promise<void> {
     await this.idle();
+    this.#deliveries.close();
     if (this.#ownsCredentials) await this.#credentials?.close();
     if (this.#ownsStore) await this.store.close?.();
   }
