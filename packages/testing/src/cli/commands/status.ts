@@ -1,0 +1,97 @@
+/**
+ * `wxopen status`: what a store holds for one component — verify ticket, component token, queued
+ * authorization codes, and each authorizer's access token and refresh token — as presence and times only.
+ * It reads a `FileStore` state file or Redis (standalone or Cluster) and never prints a token, ticket,
+ * refresh token or authorization code.
+ */
+import type { Command, Parsed } from '../args';
+import { atMost, integerOption, parseCommand } from '../args';
+import { COMPONENT_APPID, credential } from '../credentials';
+import { EXIT_OK, UsageError } from '../errors';
+import type { Io } from '../io';
+import { collectStatus } from '../status/collect';
+import { openStateFile } from '../status/file-reader';
+import type { StateReader } from '../status/reader';
+import { openRedis, parseNodes } from '../status/redis-reader';
+import { renderStatus, statusJson } from '../status/render';
+
+const DEFAULT_STATE_FILE = '.wxopen/state.json';
+const DEFAULT_KEY_PREFIX = 'wxopen:';
+
+const OPTIONS = {
+  file: { type: 'string' },
+  redis: { type: 'string' },
+  cluster: { type: 'string' },
+  'key-prefix': { type: 'string' },
+  appid: { type: 'string' },
+  'component-appid': { type: 'string' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+} as const;
+
+type Values = Parsed<typeof OPTIONS>['values'];
+
+/** Which store: the one flag given, else the environment the examples read, else the examples' state file. */
+async function openStore(values: Values, io: Io, timeoutMs: number): Promise<StateReader> {
+  const given = (['file', 'redis', 'cluster'] as const).filter((name) => values[name] !== undefined);
+  if (given.length > 1) throw new UsageError(`status: give one store, not ${given.map((n) => `--${n}`).join(' and ')}`);
+  const keyPrefix = values['key-prefix'] ?? DEFAULT_KEY_PREFIX;
+  const now = () => Date.now();
+  if (values.file !== undefined) return openStateFile(values.file, now);
+  if (values.redis !== undefined) return openRedis({ url: values.redis }, keyPrefix, timeoutMs);
+  if (values.cluster !== undefined) return openRedis({ nodes: parseNodes(values.cluster, '--cluster') }, keyPrefix, timeoutMs);
+
+  const env = (name: string) => (io.env[name]?.trim() ? io.env[name]?.trim() : undefined);
+  const clusterNodes = env('REDIS_CLUSTER_NODES');
+  const redisUrl = env('REDIS_URL');
+  if (clusterNodes !== undefined && redisUrl !== undefined) {
+    throw new UsageError('status: both REDIS_CLUSTER_NODES and REDIS_URL are set; say which with --cluster or --redis');
+  }
+  if (clusterNodes !== undefined) return openRedis({ nodes: parseNodes(clusterNodes, 'REDIS_CLUSTER_NODES') }, keyPrefix, timeoutMs);
+  if (redisUrl !== undefined) return openRedis({ url: redisUrl }, keyPrefix, timeoutMs);
+  return openStateFile(env('WXOPEN_STATE_FILE') ?? DEFAULT_STATE_FILE, now);
+}
+
+export const status: Command = {
+  name: 'status',
+  summary: 'show what a file or Redis store holds for a component (times and presence, never a secret)',
+  help: `usage: wxopen status [--file <state.json> | --redis <url> | --cluster <host:port,…>] [--appid <component appid>]
+
+Shows what a store holds for one component: whether a verify ticket (and the previous one) is kept, the
+component token's expiry, authorization codes waiting for their exchange, and for each authorizer its original
+id, whether its refresh token is kept and its access token's expiry. Never prints a token, ticket, refresh
+token or authorization code. Exit code 0 when the store was read, 1 when it could not be.
+
+The store, as the examples choose it: --file, --redis or --cluster when given, else REDIS_CLUSTER_NODES,
+else REDIS_URL, else the state file WXOPEN_STATE_FILE (default ${DEFAULT_STATE_FILE}).
+
+Options:
+  --file <path>              a FileStore state file (read without its lock: fine while a platform runs)
+  --redis <url>              redis://[user:password@]host:port/db, rediss:// for TLS
+  --cluster <host:port,…>    some nodes of a Redis Cluster
+  --key-prefix <prefix>      the RedisStore keyPrefix (default ${DEFAULT_KEY_PREFIX})
+  --appid <wx…>              the component (third-party platform) appid (default: WECHAT_COMPONENT_APPID);
+                             --component-appid is the same
+  --json                     print the report as JSON (times in ISO 8601)
+  --timeout <s>              seconds to wait for Redis (default 5)
+  -h, --help`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommand('status', argv, OPTIONS);
+    atMost('status', positionals, 0);
+    if (values.appid !== undefined && values['component-appid'] !== undefined && values.appid !== values['component-appid']) {
+      throw new UsageError('status: --appid and --component-appid name the same thing; give one');
+    }
+    const appId = credential(COMPONENT_APPID, values.appid ?? values['component-appid'], io.env);
+    if (appId === undefined) throw new UsageError('status: say which component with --appid or WECHAT_COMPONENT_APPID');
+    const timeoutMs = integerOption('status', 'timeout', values.timeout, 5, 1, 600) * 1000;
+    const reader = await openStore(values, io, timeoutMs);
+    try {
+      const report = await collectStatus(reader, appId.value, Date.now());
+      if (values.json === true) io.out(statusJson(report));
+      else for (const line of renderStatus(report)) io.out(line);
+    } finally {
+      await reader.close();
+    }
+    return EXIT_OK;
+  },
+};
