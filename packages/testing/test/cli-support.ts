@@ -3,9 +3,11 @@
  * and starting a built example as a process with given credentials.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const WXOPEN = path.join(ROOT, 'packages/testing/bin/wxopen.js');
@@ -55,14 +57,24 @@ export interface RunningExample {
   stop(): Promise<number | null>;
 }
 
-/** Starts the built Express example with `env` on a free port; resolves once it listens. */
+/**
+ * Starts the built Express example with `env` on a free port; resolves once it listens. Without `REDIS_URL` or
+ * `WXOPEN_STATE_FILE` it gets a state file of its own, removed when it stops: never the working tree's.
+ */
 export function startExample(env: Record<string, string>): Promise<RunningExample> {
   if (!existsSync(EXAMPLE)) throw new Error(`${path.relative(ROOT, EXAMPLE)} is missing: run \`npx tsc -b\` first`);
-  const child = spawn(process.execPath, [EXAMPLE], { cwd: ROOT, env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const ownFile = env['REDIS_URL'] === undefined && env['WXOPEN_STATE_FILE'] === undefined ? tempStateFile('example') : undefined;
+  const childEnv = cleanEnv({ PORT: '0', HOST: '127.0.0.1', ...(ownFile === undefined ? {} : { WXOPEN_STATE_FILE: ownFile }), ...env });
+  const child = spawn(process.execPath, [EXAMPLE], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (ownFile !== undefined) rmSync(ownFile, { force: true });
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.stdout.on('data', () => {
       const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
@@ -89,4 +101,72 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, attempt
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`gave up after ${attempts} attempts`);
+}
+
+/** Whether `port` (and, for a cluster node, its bus port `port + 10000`) can be bound on loopback now. */
+async function free(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+export interface PrivateCluster {
+  readonly nodes: readonly { host: string; port: number }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis Cluster of `size` masters from private `redis-server` processes on free ports (no persistence), with the
+ * slots split evenly in node order; resolves once every node reports `cluster_state:ok`. `stop()` ends them.
+ */
+export async function startRedisCluster(size = 3): Promise<PrivateCluster> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wxopen-cli-cluster-'));
+  const ports: number[] = [];
+  for (let candidate = 20_000 + Math.floor(Math.random() * 20_000); ports.length < size; candidate++) {
+    if ((await free(candidate)) && (await free(candidate + 10_000))) ports.push(candidate);
+  }
+  const servers = ports.map((port) =>
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    ),
+  );
+  const exited = servers.map((server) => new Promise<void>((resolve) => server.once('exit', () => resolve())));
+  const clients: Redis[] = [];
+  const stop = async () => {
+    clients.forEach((client) => client.disconnect());
+    servers.forEach((server) => server.kill('SIGTERM'));
+    await Promise.all(exited);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  /** A connection once the server accepts one. */
+  const connect = (port: number) =>
+    eventually(async () => {
+      const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return client;
+      } catch {
+        client.disconnect();
+        return undefined;
+      }
+    });
+  try {
+    for (const port of ports) clients.push(await connect(port));
+    const per = Math.floor(16_384 / size);
+    await Promise.all(clients.map((client, i) => client.call('CLUSTER', 'ADDSLOTSRANGE', String(i * per), String(i === size - 1 ? 16_383 : (i + 1) * per - 1))));
+    for (const port of ports.slice(1)) await clients[0]?.call('CLUSTER', 'MEET', '127.0.0.1', String(port));
+    await eventually(async () => {
+      const infos = await Promise.all(clients.map((client) => client.call('CLUSTER', 'INFO') as Promise<string>));
+      return infos.every((info) => info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${size}`)) ? true : undefined;
+    }, 200);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
 }

@@ -15,6 +15,7 @@ const REASONS: Readonly<Record<string, string>> = {
   ENETUNREACH: 'network unreachable',
   EADDRNOTAVAIL: 'address not available',
   EACCES: 'permission denied',
+  EADDRINUSE: 'address already in use',
   EPIPE: 'connection closed while sending',
   UND_ERR_SOCKET: 'connection closed by the server',
   UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',

@@ -109,13 +109,15 @@ Options:
       await fake.close();
       throw error;
     }
+    // Listening for the signals before the URL is printed: whoever reads the URL may stop the fake at once.
+    const stopped = untilSignal();
     const shownHost = host.includes(':') ? `[${host}]` : host;
     io.out(`fake WeChat listening on http://${shownHost}:${bound}`);
     io.out(`  component appid ${fake.componentAppId}; AppSecret ${secret ? `from ${secret.from}` : 'the fake\'s default'}`);
     io.out(`  ${values.ticket?.length ?? 0} verify ticket(s) and ${values.authorizer?.length ?? 0} authorizer(s) preset`);
     io.out(`  point a platform at it: WECHAT_API_BASE=http://${shownHost}:${bound}`);
 
-    const signal = await untilSignal();
+    const signal = await stopped;
     io.out(`fake WeChat: ${signal} received, stopping`);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

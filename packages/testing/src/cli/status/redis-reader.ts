@@ -7,6 +7,7 @@
  *
  * ioredis is an optional peer dependency of `@wxopen/testing`: loaded only here.
  */
+import type * as Ioredis from 'ioredis';
 import type { Cluster, Redis } from 'ioredis';
 import { CliError } from '../errors';
 import { cannotReach } from '../network';
@@ -50,7 +51,7 @@ export function describeTarget(target: RedisTarget): string {
   }
 }
 
-async function loadIoredis(): Promise<Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>> {
+async function loadIoredis(): Promise<Pick<typeof Ioredis, 'Redis' | 'Cluster'>> {
   try {
     return await import('ioredis');
   } catch {
