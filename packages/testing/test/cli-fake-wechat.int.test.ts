@@ -9,17 +9,18 @@ interface Running {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `wxopen fake-wechat <args>` and resolves once it printed its URL. */
+/** Starts `wxopen fake-wechat <args>` and resolves once it printed its URL and the lines after it. */
 function startFake(args: string[], env = cleanEnv()): Promise<Running> {
   const child = spawn(process.execPath, [WXOPEN, 'fake-wechat', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // `close`, not `exit`: the output is complete only once the streams are closed.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     child.stdout.on('data', () => {
       const url = /fake WeChat listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve({ url, output: () => output, stop: (signal) => (child.kill(signal), exited) });
+      if (url && output.includes('WECHAT_API_BASE=')) resolve({ url, output: () => output, stop: (signal) => (child.kill(signal), exited) });
     });
     void exited.then((code) => reject(new Error(`wxopen fake-wechat exited (${String(code)}):\n${output}`)));
   });

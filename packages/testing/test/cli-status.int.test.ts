@@ -131,6 +131,10 @@ describe('wxopen status of a FileStore state file', () => {
       code: 2,
       stderr: 'wxopen status: give one store, not --file and --redis\n',
     });
+    expect(await wxopen(['status', '--redis', 'localhost:6379', '--appid', appId])).toMatchObject({
+      code: 2,
+      stderr: 'wxopen status: --redis must be a redis:// or rediss:// URL\n',
+    });
   });
 });
 

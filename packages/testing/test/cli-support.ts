@@ -70,7 +70,7 @@ export function startExample(env: Record<string, string>): Promise<RunningExampl
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       if (ownFile !== undefined) rmSync(ownFile, { force: true });
       resolve(code);
     }),

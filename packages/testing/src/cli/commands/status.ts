@@ -31,6 +31,12 @@ const OPTIONS = {
 
 type Values = Parsed<typeof OPTIONS>['values'];
 
+/** A redis:// or rediss:// URL, refused otherwise without quoting it (it may hold a password). */
+function redisUrl(raw: string, from: string): string {
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new UsageError(`status: ${from} must be a redis:// or rediss:// URL`);
+  return raw;
+}
+
 /** Which store: the one flag given, else the environment the examples read, else the examples' state file. */
 async function openStore(values: Values, io: Io, timeoutMs: number): Promise<StateReader> {
   const given = (['file', 'redis', 'cluster'] as const).filter((name) => values[name] !== undefined);
@@ -38,17 +44,17 @@ async function openStore(values: Values, io: Io, timeoutMs: number): Promise<Sta
   const keyPrefix = values['key-prefix'] ?? DEFAULT_KEY_PREFIX;
   const now = () => Date.now();
   if (values.file !== undefined) return openStateFile(values.file, now);
-  if (values.redis !== undefined) return openRedis({ url: values.redis }, keyPrefix, timeoutMs);
+  if (values.redis !== undefined) return openRedis({ url: redisUrl(values.redis, '--redis') }, keyPrefix, timeoutMs);
   if (values.cluster !== undefined) return openRedis({ nodes: parseNodes(values.cluster, '--cluster') }, keyPrefix, timeoutMs);
 
   const env = (name: string) => (io.env[name]?.trim() ? io.env[name]?.trim() : undefined);
   const clusterNodes = env('REDIS_CLUSTER_NODES');
-  const redisUrl = env('REDIS_URL');
-  if (clusterNodes !== undefined && redisUrl !== undefined) {
+  const redisUrlEnv = env('REDIS_URL');
+  if (clusterNodes !== undefined && redisUrlEnv !== undefined) {
     throw new UsageError('status: both REDIS_CLUSTER_NODES and REDIS_URL are set; say which with --cluster or --redis');
   }
   if (clusterNodes !== undefined) return openRedis({ nodes: parseNodes(clusterNodes, 'REDIS_CLUSTER_NODES') }, keyPrefix, timeoutMs);
-  if (redisUrl !== undefined) return openRedis({ url: redisUrl }, keyPrefix, timeoutMs);
+  if (redisUrlEnv !== undefined) return openRedis({ url: redisUrl(redisUrlEnv, 'REDIS_URL') }, keyPrefix, timeoutMs);
   return openStateFile(env('WXOPEN_STATE_FILE') ?? DEFAULT_STATE_FILE, now);
 }
 
