@@ -7,8 +7,18 @@ import { RedisStore } from '@wxopen/redis';
 import { describeRedis, redisUrl, startFakeWechat } from '@wxopen/testing';
 import type { FakeWechat } from '@wxopen/testing';
 import type { ComponentStatus } from '../src/cli/status/collect';
-import { cleanEnv, eventually, startExample, startRedisCluster, tempStateFile, wxopen } from './cli-support';
-import type { PrivateCluster, RunningExample } from './cli-support';
+import {
+  cleanEnv,
+  describeWithRedisServer,
+  eventually,
+  removeTemp,
+  startExample,
+  startRedisCluster,
+  startRedisSentinel,
+  tempStateFile,
+  wxopen,
+} from './cli-support';
+import type { PrivateCluster, PrivateSentinel, RunningExample } from './cli-support';
 
 const MINUTE = 60_000;
 
@@ -24,10 +34,16 @@ const PLANTED_SECRETS = [
   'queryauthcode@@@planted-code-d',
 ];
 
+/** The key of the ticket's arrival time, when this core records it. */
+const receivedAtKey = (appId: string) => (credentialKeys(appId) as ReturnType<typeof credentialKeys> & { ticketReceivedAt?: string }).ticketReceivedAt;
+const coreRecordsTicketArrival = receivedAtKey('wx0000000000000000') !== undefined;
+
 /** A component with a ticket, a component token, an outbox entry and three authorizers in various states. */
 async function plant(store: Store, appId: string): Promise<void> {
   const keys = credentialKeys(appId);
   const now = Date.now();
+  const receivedKey = receivedAtKey(appId);
+  if (receivedKey !== undefined) await store.set(receivedKey, String(now - 25 * MINUTE));
   const token = (value: string, validMs: number, lifetimeMs: number) => JSON.stringify({ token: value, expiresAt: now + validMs, lifetimeMs });
   await store.set(keys.previousTicket, 'ticket@@@planted-previous-ticket');
   await store.set(keys.ticket, 'ticket@@@planted-latest-ticket');
@@ -49,7 +65,12 @@ async function expectPlantedReport(args: string[], env: NodeJS.ProcessEnv, appId
   expect(text.code).toBe(0);
   const out = text.stdout;
   expect(out).toMatch(new RegExp(`^component ${appId} in .+ at \\d{4}-\\d\\d-\\d\\dT`));
-  expect(out).toMatch(idleKnown ? /verify ticket +present, previous ticket kept, last read or written \d+s ago/ : /verify ticket +present, previous ticket kept, age unknown/);
+  if (coreRecordsTicketArrival) {
+    expect(out).toMatch(/verify ticket +present, received 25m( \d+s)? ago, previous ticket kept\n/);
+    expect(out).toMatch(/! no new verify ticket for 25m( \d+s)?: the push may have stopped/);
+  } else {
+    expect(out).toMatch(idleKnown ? /verify ticket +present, previous ticket kept, last read or written \d+s ago/ : /verify ticket +present, previous ticket kept, age unknown/);
+  }
   expect(out).toMatch(/component token +valid for 1h 29m \(until \S+Z\), fetched 20m( \d+s)? ago/);
   expect(out).toMatch(/outbox +1 authorization code\(s\) waiting for their exchange\n +wx00000000000d0000 +from authorized, queued 10m( \d+s)? ago, expires in 49m \d+s, 2 attempt\(s\)/);
   expect(out).toMatch(/authorizers +3\n/);
@@ -92,7 +113,7 @@ describe('wxopen status of a FileStore state file', () => {
     await plant(store, appId);
     await store.close();
   });
-  afterAll(() => rmSync(file, { force: true }));
+  afterAll(() => removeTemp(file));
 
   test('shows presence and times and no secret', async () => {
     await expectPlantedReport(['--file', file, '--appid', appId], cleanEnv(), appId, false);
@@ -180,7 +201,7 @@ describeRedis('wxopen status of a Redis store', () => {
   });
 });
 
-describe('wxopen status of a Redis Cluster', () => {
+describeWithRedisServer('wxopen status of a Redis Cluster', () => {
   let cluster: PrivateCluster;
   let client: Cluster;
   const prefix = 'wxopen-test:';
@@ -209,6 +230,39 @@ describe('wxopen status of a Redis Cluster', () => {
   test('takes the nodes from REDIS_CLUSTER_NODES', async () => {
     const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
     await expectPlantedReport(['--key-prefix', prefix], cleanEnv({ REDIS_CLUSTER_NODES: nodes, WECHAT_COMPONENT_APPID: appId }), appId, true);
+  });
+});
+
+describeWithRedisServer('wxopen status of Redis behind Sentinel', () => {
+  let sentinel: PrivateSentinel;
+  const prefix = 'wxopen-test:';
+  const appId = randomAppId();
+
+  beforeAll(async () => {
+    sentinel = await startRedisSentinel();
+    const master = new Redis({ host: '127.0.0.1', port: sentinel.masterPort });
+    await plant(new RedisStore(master, { keyPrefix: prefix }), appId);
+    await master.quit();
+  }, 30_000);
+  afterAll(async () => {
+    await sentinel?.stop();
+  });
+
+  test('finds the master through the Sentinel, given by flags', async () => {
+    const at = `${sentinel.sentinel.host}:${sentinel.sentinel.port}`;
+    await expectPlantedReport(['--sentinels', at, '--sentinel-name', sentinel.name, '--key-prefix', prefix, '--appid', appId], cleanEnv(), appId, true);
+  });
+
+  test('or by REDIS_SENTINELS and REDIS_SENTINEL_NAME, as the examples read them', async () => {
+    const env = cleanEnv({ REDIS_SENTINELS: `${sentinel.sentinel.host}:${sentinel.sentinel.port}`, REDIS_SENTINEL_NAME: sentinel.name, WECHAT_COMPONENT_APPID: appId });
+    await expectPlantedReport(['--key-prefix', prefix], env, appId, true);
+  });
+
+  test('refuses two Redis deployments named at once, and a Sentinel without its master name', async () => {
+    const both = await wxopen(['status', '--appid', appId], cleanEnv({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_SENTINELS: '127.0.0.1:2', REDIS_SENTINEL_NAME: 'm' }));
+    expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('REDIS_URL and REDIS_SENTINELS are set; say which store') });
+    const alone = await wxopen(['status', '--appid', appId, '--sentinels', '127.0.0.1:2']);
+    expect(alone).toMatchObject({ code: 2, stderr: 'wxopen status: --sentinels and --sentinel-name go together\n' });
   });
 });
 
@@ -243,7 +297,7 @@ function describeExampleState(kind: 'file' | 'redis', describeIt: (name: string,
     afterAll(async () => {
       expect(await example?.stop()).toBe(0);
       await fake?.close();
-      rmSync(stateFile, { force: true });
+      removeTemp(stateFile);
       if (kind === 'redis') {
         const client = new Redis(redisUrl());
         const keys = await client.keys(`wxopen:{${secrets.appId}}:*`);

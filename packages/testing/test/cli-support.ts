@@ -2,8 +2,8 @@
  * What the CLI tests share: running `wxopen` as a process (through the committed bin shim, as npm links it),
  * and starting a built example as a process with given credentials.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,9 +44,17 @@ export function wxopen(args: readonly string[], env?: NodeJS.ProcessEnv): Promis
   return runNode(WXOPEN, args, env);
 }
 
-/** A state file path of its own, in the temp directory. */
+/**
+ * A state file path in a temp directory of its own (an example keeps its demo credentials next to its state file,
+ * so no two runs may share a directory). `removeTemp` removes the directory.
+ */
 export function tempStateFile(tag: string): string {
-  return path.join(os.tmpdir(), `wxopen-cli-${tag}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  return path.join(mkdtempSync(path.join(os.tmpdir(), `wxopen-cli-${tag}-`)), 'state.json');
+}
+
+/** Removes the directory `tempStateFile` made. */
+export function removeTemp(stateFile: string): void {
+  rmSync(path.dirname(stateFile), { recursive: true, force: true });
 }
 
 export interface RunningExample {
@@ -71,7 +79,7 @@ export function startExample(env: Record<string, string>): Promise<RunningExampl
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
-      if (ownFile !== undefined) rmSync(ownFile, { force: true });
+      if (ownFile !== undefined) removeTemp(ownFile);
       resolve(code);
     }),
   );
@@ -112,6 +120,87 @@ async function free(port: number): Promise<boolean> {
   });
 }
 
+/** Whether a `redis-server` binary can be run here (the Cluster and Sentinel tests start their own). */
+function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * `describe` for tests that start their own `redis-server` processes: skipped with a visible message where there
+ * is no such binary, unless `WXOPEN_REQUIRE_REDIS=1`, which makes that a failure.
+ */
+export function describeWithRedisServer(name: string, fn: () => void): void {
+  if (hasRedisServer()) return describe(name, fn);
+  if (process.env['WXOPEN_REQUIRE_REDIS'] === '1') {
+    return describe(name, () => test('needs a redis-server binary (WXOPEN_REQUIRE_REDIS=1)', () => {
+      throw new Error('redis-server is not on PATH');
+    }));
+  }
+  process.stderr.write(`\nwxopen: no redis-server binary: skipping "${name}".\n`);
+  describe.skip(name, fn);
+}
+
+/** Two free loopback ports `port` and `port + 10000` (a Cluster node's bus port), `count` times. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let candidate = 20_000 + Math.floor(Math.random() * 20_000); ports.length < count; candidate++) {
+    if ((await free(candidate)) && (await free(candidate + 10_000))) ports.push(candidate);
+  }
+  return ports;
+}
+
+/** A connection to a private server once it accepts one. */
+function connectWhenUp(port: number): Promise<Redis> {
+  return eventually(async () => {
+    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch {
+      client.disconnect();
+      return undefined;
+    }
+  });
+}
+
+export interface PrivateSentinel {
+  /** The master's port. */
+  readonly masterPort: number;
+  readonly sentinel: { host: string; port: number };
+  /** The name the sentinel knows the master by. */
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+/** A private master and one Sentinel watching it (quorum 1), on free ports; resolves once the Sentinel knows it. */
+export async function startRedisSentinel(): Promise<PrivateSentinel> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wxopen-cli-sentinel-'));
+  const [masterPort, sentinelPort] = (await freePorts(2)) as [number, number];
+  const name = 'wxopen-cli-master';
+  writeFileSync(path.join(dir, 'sentinel.conf'), `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor ${name} 127.0.0.1 ${masterPort} 1\n`);
+  const servers = [
+    spawn('redis-server', ['--port', String(masterPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+    spawn('redis-server', [path.join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' }),
+  ];
+  const exited = servers.map((server) => new Promise<void>((resolve) => server.once('exit', () => resolve())));
+  const clients: Redis[] = [];
+  const stop = async () => {
+    clients.forEach((client) => client.disconnect());
+    servers.forEach((server) => server.kill('SIGTERM'));
+    await Promise.all(exited);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    clients.push(await connectWhenUp(masterPort), await connectWhenUp(sentinelPort));
+    await eventually(async () => ((await clients[1]?.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) ? true : undefined));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { masterPort, sentinel: { host: '127.0.0.1', port: sentinelPort }, name, stop };
+}
+
 export interface PrivateCluster {
   readonly nodes: readonly { host: string; port: number }[];
   stop(): Promise<void>;
@@ -123,10 +212,7 @@ export interface PrivateCluster {
  */
 export async function startRedisCluster(size = 3): Promise<PrivateCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxopen-cli-cluster-'));
-  const ports: number[] = [];
-  for (let candidate = 20_000 + Math.floor(Math.random() * 20_000); ports.length < size; candidate++) {
-    if ((await free(candidate)) && (await free(candidate + 10_000))) ports.push(candidate);
-  }
+  const ports = await freePorts(size);
   const servers = ports.map((port) =>
     spawn(
       'redis-server',
@@ -142,21 +228,8 @@ export async function startRedisCluster(size = 3): Promise<PrivateCluster> {
     await Promise.all(exited);
     rmSync(dir, { recursive: true, force: true });
   };
-  /** A connection once the server accepts one. */
-  const connect = (port: number) =>
-    eventually(async () => {
-      const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        return client;
-      } catch {
-        client.disconnect();
-        return undefined;
-      }
-    });
   try {
-    for (const port of ports) clients.push(await connect(port));
+    for (const port of ports) clients.push(await connectWhenUp(port));
     const per = Math.floor(16_384 / size);
     await Promise.all(clients.map((client, i) => client.call('CLUSTER', 'ADDSLOTSRANGE', String(i * per), String(i === size - 1 ? 16_383 : (i + 1) * per - 1))));
     for (const port of ports.slice(1)) await clients[0]?.call('CLUSTER', 'MEET', '127.0.0.1', String(port));

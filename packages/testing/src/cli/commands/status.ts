@@ -22,6 +22,8 @@ const OPTIONS = {
   file: { type: 'string' },
   redis: { type: 'string' },
   cluster: { type: 'string' },
+  sentinels: { type: 'string' },
+  'sentinel-name': { type: 'string' },
   'key-prefix': { type: 'string' },
   appid: { type: 'string' },
   'component-appid': { type: 'string' },
@@ -37,44 +39,59 @@ function redisUrl(raw: string, from: string): string {
   return raw;
 }
 
-/** Which store: the one flag given, else the environment the examples read, else the examples' state file. */
+/** Which store: the one given by flags, else the one the environment names as the examples read it. */
 async function openStore(values: Values, io: Io, timeoutMs: number): Promise<StateReader> {
-  const given = (['file', 'redis', 'cluster'] as const).filter((name) => values[name] !== undefined);
-  if (given.length > 1) throw new UsageError(`status: give one store, not ${given.map((n) => `--${n}`).join(' and ')}`);
   const keyPrefix = values['key-prefix'] ?? DEFAULT_KEY_PREFIX;
   const now = () => Date.now();
+  if ((values.sentinels === undefined) !== (values['sentinel-name'] === undefined)) {
+    throw new UsageError('status: --sentinels and --sentinel-name go together');
+  }
+  const given = (['file', 'redis', 'cluster', 'sentinels'] as const).filter((name) => values[name] !== undefined);
+  if (given.length > 1) throw new UsageError(`status: give one store, not ${given.map((n) => `--${n}`).join(' and ')}`);
   if (values.file !== undefined) return openStateFile(values.file, now);
   if (values.redis !== undefined) return openRedis({ url: redisUrl(values.redis, '--redis') }, keyPrefix, timeoutMs);
   if (values.cluster !== undefined) return openRedis({ nodes: parseNodes(values.cluster, '--cluster') }, keyPrefix, timeoutMs);
+  if (values.sentinels !== undefined && values['sentinel-name'] !== undefined) {
+    return openRedis({ sentinels: parseNodes(values.sentinels, '--sentinels'), name: values['sentinel-name'] }, keyPrefix, timeoutMs);
+  }
 
   const env = (name: string) => (io.env[name]?.trim() ? io.env[name]?.trim() : undefined);
-  const clusterNodes = env('REDIS_CLUSTER_NODES');
-  const redisUrlEnv = env('REDIS_URL');
-  if (clusterNodes !== undefined && redisUrlEnv !== undefined) {
-    throw new UsageError('status: both REDIS_CLUSTER_NODES and REDIS_URL are set; say which with --cluster or --redis');
+  const [url, clusterNodes, sentinels, sentinelName] = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME'].map(env);
+  if ((sentinels === undefined) !== (sentinelName === undefined)) {
+    throw new UsageError('status: REDIS_SENTINELS must come with REDIS_SENTINEL_NAME, and the other way round');
   }
+  const chosen = Object.entries({ REDIS_URL: url, REDIS_CLUSTER_NODES: clusterNodes, REDIS_SENTINELS: sentinels }).filter(([, v]) => v !== undefined);
+  if (chosen.length > 1) {
+    throw new UsageError(`status: ${chosen.map(([name]) => name).join(' and ')} are set; say which store with --redis, --cluster or --sentinels`);
+  }
+  if (url !== undefined) return openRedis({ url: redisUrl(url, 'REDIS_URL') }, keyPrefix, timeoutMs);
   if (clusterNodes !== undefined) return openRedis({ nodes: parseNodes(clusterNodes, 'REDIS_CLUSTER_NODES') }, keyPrefix, timeoutMs);
-  if (redisUrlEnv !== undefined) return openRedis({ url: redisUrl(redisUrlEnv, 'REDIS_URL') }, keyPrefix, timeoutMs);
+  if (sentinels !== undefined && sentinelName !== undefined) {
+    return openRedis({ sentinels: parseNodes(sentinels, 'REDIS_SENTINELS'), name: sentinelName }, keyPrefix, timeoutMs);
+  }
   return openStateFile(env('WXOPEN_STATE_FILE') ?? DEFAULT_STATE_FILE, now);
 }
 
 export const status: Command = {
   name: 'status',
   summary: 'show what a file or Redis store holds for a component (times and presence, never a secret)',
-  help: `usage: wxopen status [--file <state.json> | --redis <url> | --cluster <host:port,…>] [--appid <component appid>]
+  help: `usage: wxopen status [--file <state.json> | --redis <url> | --cluster <host:port,…>
+                      | --sentinels <host:port,…> --sentinel-name <name>] [--appid <component appid>]
 
 Shows what a store holds for one component: whether a verify ticket (and the previous one) is kept, the
 component token's expiry, authorization codes waiting for their exchange, and for each authorizer its original
 id, whether its refresh token is kept and its access token's expiry. Never prints a token, ticket, refresh
 token or authorization code. Exit code 0 when the store was read, 1 when it could not be.
 
-The store, as the examples choose it: --file, --redis or --cluster when given, else REDIS_CLUSTER_NODES,
-else REDIS_URL, else the state file WXOPEN_STATE_FILE (default ${DEFAULT_STATE_FILE}).
+The store, as the examples choose it: the one given by flags, else the Redis that REDIS_URL,
+REDIS_CLUSTER_NODES or REDIS_SENTINELS with REDIS_SENTINEL_NAME names (only one of them), else the state file
+WXOPEN_STATE_FILE (default ${DEFAULT_STATE_FILE}).
 
 Options:
   --file <path>              a FileStore state file (read without its lock: fine while a platform runs)
   --redis <url>              redis://[user:password@]host:port/db, rediss:// for TLS
   --cluster <host:port,…>    some nodes of a Redis Cluster
+  --sentinels <host:port,…>  Redis Sentinels, with --sentinel-name <name>: the master they watch
   --key-prefix <prefix>      the RedisStore keyPrefix (default ${DEFAULT_KEY_PREFIX})
   --appid <wx…>              the component (third-party platform) appid (default: WECHAT_COMPONENT_APPID);
                              --component-appid is the same

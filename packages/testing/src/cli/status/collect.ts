@@ -3,6 +3,7 @@
  * appids only. Keys come from the core's `credentialKeys`, so the report follows any change of key layout.
  */
 import { credentialKeys } from '@wxopen/core';
+import type { CredentialKeys } from '@wxopen/core';
 import type { StateReader } from './reader';
 
 export interface TokenStatus {
@@ -40,6 +41,8 @@ export interface ComponentStatus {
     readonly present: boolean;
     /** The ticket before the latest, used when the latest is refused. */
     readonly previousKept: boolean;
+    /** When the latest ticket arrived (epoch ms), in stores written by a core that records it. */
+    readonly receivedAt?: number;
     /** Since the platform last read or wrote the ticket (each push reads it), when the store knows. */
     readonly idleMs?: number;
   };
@@ -87,15 +90,32 @@ function outboxOf(raw: string | undefined): QueuedCode[] | undefined {
   });
 }
 
+/**
+ * The key of the latest ticket's arrival time, in cores that record it (`ticketReceivedAt`). Looked up rather than
+ * assumed, so that `status` reads stores written by a core with or without it.
+ */
+function receivedAtKey(keys: CredentialKeys): string | undefined {
+  const key = (keys as CredentialKeys & { readonly ticketReceivedAt?: unknown }).ticketReceivedAt;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** An epoch-ms timestamp stored as text, or `undefined`. */
+function epochMs(raw: string | undefined): number | undefined {
+  const value = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /** How many authorizers are read at once (pipelined on Redis). */
 const BATCH = 200;
 
 /** Reads everything `status` shows about the component `componentAppId`. */
 export async function collectStatus(reader: StateReader, componentAppId: string, now: number): Promise<ComponentStatus> {
   const keys = credentialKeys(componentAppId);
-  const [ticket, previousTicket, idleMs, componentToken, outbox, authorizerKeys] = await Promise.all([
+  const receivedKey = receivedAtKey(keys);
+  const [ticket, previousTicket, receivedAt, idleMs, componentToken, outbox, authorizerKeys] = await Promise.all([
     reader.has(keys.ticket),
     reader.has(keys.previousTicket),
+    receivedKey === undefined ? undefined : reader.get(receivedKey).then(epochMs),
     reader.idleMs(keys.ticket),
     reader.get(keys.componentToken),
     reader.get(keys.outbox),
@@ -129,7 +149,12 @@ export async function collectStatus(reader: StateReader, componentAppId: string,
     componentAppId,
     store: reader.description,
     checkedAt: now,
-    ticket: { present: ticket, previousKept: previousTicket, ...(ticket && idleMs !== undefined ? { idleMs } : {}) },
+    ticket: {
+      present: ticket,
+      previousKept: previousTicket,
+      ...(ticket && receivedAt !== undefined ? { receivedAt } : {}),
+      ...(ticket && idleMs !== undefined ? { idleMs } : {}),
+    },
     componentToken: tokenStatus(componentToken, now),
     outbox: outboxOf(outbox),
     authorizers,

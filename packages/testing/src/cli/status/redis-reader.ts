@@ -18,11 +18,15 @@ export interface RedisNode {
   readonly port: number;
 }
 
-/** A standalone Redis by URL, or a Cluster by some of its nodes. */
-export type RedisTarget = { readonly url: string } | { readonly nodes: readonly RedisNode[] };
+/** A standalone Redis by URL, a Cluster by some of its nodes, or the master a Sentinel names. */
+export type RedisTarget =
+  | { readonly url: string }
+  | { readonly nodes: readonly RedisNode[] }
+  | { readonly sentinels: readonly RedisNode[]; readonly name: string };
 
 /** `host:port,host:port` (IPv6 as `[::1]:7000`), as `REDIS_CLUSTER_NODES` holds them. */
 export function parseNodes(raw: string, what: string): RedisNode[] {
+  // Messages name `what` (an option or variable) and quote only the entry that is wrong: a node list holds no secret.
   const nodes = raw
     .split(',')
     .map((part) => part.trim())
@@ -41,6 +45,7 @@ const address = (node: RedisNode) => (node.host.includes(':') ? `[${node.host}]:
 /** The target without user name or password. */
 export function describeTarget(target: RedisTarget): string {
   if ('nodes' in target) return `cluster ${target.nodes.map(address).join(',')}`;
+  if ('sentinels' in target) return `sentinel ${target.name} via ${target.sentinels.map(address).join(',')}`;
   try {
     const url = new URL(target.url);
     url.username = '';
@@ -88,13 +93,18 @@ export async function openRedis(target: RedisTarget, keyPrefix: string, timeoutM
   const description = describeTarget(target);
   const nodeOptions = { connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true };
   let lastError: unknown;
-  const client: Redis | Cluster =
-    'nodes' in target
-      ? new Cluster(
-          target.nodes.map((n) => ({ host: n.host, port: n.port })),
-          { lazyConnect: true, enableAutoPipelining: true, clusterRetryStrategy: () => null, slotsRefreshTimeout: timeoutMs, redisOptions: nodeOptions },
-        )
-      : new Redis(target.url, { ...nodeOptions, enableAutoPipelining: true });
+  let client: Redis | Cluster;
+  if ('nodes' in target) {
+    client = new Cluster(
+      target.nodes.map((n) => ({ host: n.host, port: n.port })),
+      { lazyConnect: true, enableAutoPipelining: true, clusterRetryStrategy: () => null, slotsRefreshTimeout: timeoutMs, redisOptions: nodeOptions },
+    );
+  } else if ('sentinels' in target) {
+    const sentinels = target.sentinels.map((n) => ({ host: n.host, port: n.port }));
+    client = new Redis({ ...nodeOptions, sentinels, name: target.name, sentinelRetryStrategy: () => null, enableAutoPipelining: true });
+  } else {
+    client = new Redis(target.url, { ...nodeOptions, enableAutoPipelining: true });
+  }
   client.on('error', (error: unknown) => (lastError = error));
   client.on('node error', (error: unknown) => (lastError = error));
   try {
@@ -108,7 +118,7 @@ export async function openRedis(target: RedisTarget, keyPrefix: string, timeoutM
     throw new CliError(`status: ${description}: ${error instanceof Error ? error.message : String(error)}`);
   };
   return {
-    description: 'nodes' in target ? `redis ${description}` : description,
+    description: 'url' in target ? description : `redis ${description}`,
     get: (key) => client.get(full(key)).then((value) => value ?? undefined, failed),
     has: (key) => client.exists(full(key)).then((count) => count > 0, failed),
     async keysWithPrefix(prefix) {

@@ -19,12 +19,18 @@ function token(status: TokenStatus, now: number): string {
   }
 }
 
+/** WeChat pushes a ticket every 10 minutes: one older than 20 means the push stopped (as the core's health says). */
+const TICKET_STALE_MS = 20 * 60_000;
+
 function ticket(status: ComponentStatus): string {
-  const { present, previousKept, idleMs } = status.ticket;
+  const { present, previousKept, receivedAt, idleMs } = status.ticket;
   if (!present) return previousKept ? 'absent (only a previous ticket is kept)' : 'absent';
   const parts = ['present'];
+  if (receivedAt !== undefined) parts.push(`received ${formatDuration(status.checkedAt - receivedAt)} ago`);
   if (previousKept) parts.push('previous ticket kept');
-  parts.push(idleMs === undefined ? 'age unknown (the store keeps no write time)' : `last read or written ${formatDuration(idleMs)} ago`);
+  if (receivedAt === undefined) {
+    parts.push(idleMs === undefined ? 'age unknown (the store keeps no write time)' : `last read or written ${formatDuration(idleMs)} ago`);
+  }
   return parts.join(', ');
 }
 
@@ -59,6 +65,8 @@ export function renderStatus(status: ComponentStatus): string[] {
 
   if (!status.ticket.present) {
     lines.push('  ! no verify ticket: WeChat pushes one to the authorization-event URL every 10 minutes; until then no component token can be fetched');
+  } else if (status.ticket.receivedAt !== undefined && now - status.ticket.receivedAt > TICKET_STALE_MS) {
+    lines.push(`  ! no new verify ticket for ${formatDuration(now - status.ticket.receivedAt)}: the push may have stopped (api_start_push_ticket restarts it)`);
   }
   for (const a of status.authorizers) {
     if (!a.refreshToken) lines.push(`  ! ${a.appId} has no refresh token: recover it with api_get_authorizer_info, or the account authorizes again`);
