@@ -195,7 +195,9 @@ describeRedis('wxopen status of a Redis store', () => {
     const idle = async () => Number(await client.object('IDLETIME', key));
     await eventually(async () => ((await idle()) >= 1 ? true : undefined), 50);
     const ran = await wxopen(['status', '--redis', redisUrl(), '--key-prefix', prefix, '--appid', appId]);
-    expect(ran.stdout).toMatch(/last read or written [1-9]\d*s ago/);
+    expect(ran.code).toBe(0);
+    // Shown when the core records no arrival time; read either way.
+    if (!coreRecordsTicketArrival) expect(ran.stdout).toMatch(/last read or written [1-9]\d*s ago/);
     // A GET would have reset it to 0.
     expect(await idle()).toBeGreaterThanOrEqual(1);
   });
