@@ -3,6 +3,7 @@ import type { Config } from 'jest';
 const moduleNameMapper = {
   '^@wxopen/(core|testing|redis|express|koa|fastify|fetch)$': '<rootDir>/packages/$1/src',
   '^@wxopen/core/adapter$': '<rootDir>/packages/core/src/adapter',
+  '^@wxopen/core/specs$': '<rootDir>/packages/core/src/specs',
   '^@wxopen/example-shared$': '<rootDir>/examples/shared/src',
 };
 const transform: Config['transform'] = {

@@ -17,7 +17,8 @@ export function webUrl(repositoryUrl) {
 
 /**
  * The fields a published package must have, in the order they are written. `files`: the build and the sources its
- * maps point at (so that "go to definition" and stack traces land in TypeScript), never the build info.
+ * maps point at (so that "go to definition" and stack traces land in TypeScript), the bin shims of a package with
+ * programs, never the build info.
  */
 export function expectedFields(root, { dir, pkg }) {
   const web = webUrl(root.repository.url);
@@ -28,7 +29,8 @@ export function expectedFields(root, { dir, pkg }) {
     homepage: `${web}/tree/main/packages/${dir}#readme`,
     bugs: { url: `${web}/issues` },
     engines: root.engines,
-    files: ['dist', 'src', '!*.tsbuildinfo'],
+    // A package with command-line programs ships their (committed) bin shims too.
+    files: pkg.bin === undefined ? ['dist', 'src', '!*.tsbuildinfo'] : ['dist', 'src', 'bin', '!*.tsbuildinfo'],
     ...(typesVersions === undefined ? {} : { typesVersions }),
   };
 }

@@ -114,7 +114,7 @@ export async function runExample(framework: string, start: StartServer): Promise
       console.log('Try it from another terminal:');
       console.log(
         `  WECHAT_COMPONENT_APPID=${appId} WECHAT_TOKEN=${token} WECHAT_AES_KEY=${encodingAESKey} ` +
-          `npm run simulate -- --url http://${config.host}:${started.port}/wechat text hello`,
+          `npx wxopen push --url http://${config.host}:${started.port}/wechat text hello`,
       );
     }
   } catch (error) {

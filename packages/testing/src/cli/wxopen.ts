@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+/** `wxopen`: see `./main`. */
+import { runFromShell } from './shell';
+
+runFromShell(process.argv.slice(2));
