@@ -11,12 +11,13 @@ import { wantsHelp } from './args';
 import { fakeWechat } from './commands/fake-wechat';
 import { keygen } from './commands/keygen';
 import { push } from './commands/push';
+import { release } from './commands/release';
 import { status } from './commands/status';
 import { verifyUrl } from './commands/verify-url';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import type { Io } from './io';
 
-export const COMMANDS: readonly Command[] = [keygen, verifyUrl, push, fakeWechat, status];
+export const COMMANDS: readonly Command[] = [keygen, verifyUrl, push, fakeWechat, status, release];
 
 function version(): string {
   try {
