@@ -66,14 +66,11 @@ async function openStore(values: Values, io: Io): Promise<Store> {
   const clusterNodes = values.cluster ?? (given.length === 0 ? env('REDIS_CLUSTER_NODES') : undefined);
   if (values.file === undefined && (redisUrl !== undefined || clusterNodes !== undefined)) {
     // Loaded only here: @wxopen/redis (and ioredis) is an optional peer of this package.
-    let redis: typeof import('@wxopen/redis');
-    try {
-      redis = await import('@wxopen/redis');
-    } catch {
+    const redis = await import('@wxopen/redis').catch(() => {
       throw new CliError('release: a Redis store needs @wxopen/redis and ioredis installed');
-    }
+    });
     const target = clusterNodes !== undefined ? { cluster: redis.parseRedisNodes(clusterNodes, 'REDIS_CLUSTER_NODES') } : (redisUrl as string);
-    return redis.createRedisStore(target, { keyPrefix: values['key-prefix'] ?? 'wxopen:', log: (line) => io.err(line) });
+    return redis.createRedisStore(target, { keyPrefix: values['key-prefix'] ?? 'wxopen:', log: (line: string) => io.err(line) });
   }
   return new FileStore({ path: values.file ?? env('WXOPEN_STATE_FILE') ?? '.wxopen/state.json' });
 }
