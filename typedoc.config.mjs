@@ -2,6 +2,7 @@
 // its exports map (`@wxopen/core/adapter`), each package's README as its page. Warnings are errors, so a broken
 // {@link}, a public signature naming an unexported type, or an unreadable entry point fails the build.
 import { readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 import { PACKAGES } from './scripts/published.mjs';
 
 // Source links come from the repository URL of the root package.json, not from the clone's git remote (a CI clone
