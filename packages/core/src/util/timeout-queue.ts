@@ -34,7 +34,11 @@ export class TimeoutQueue {
   #queue: Entry[] = [];
   #head = 0;
   #waiting = 0;
+  /** The one timer of this queue, armed for the entry due at `#armedAt`; never more than one. */
   #timer: NodeJS.Timeout | undefined;
+  #armedAt = 0;
+  /** Set while `#fire` runs: a callback that adds a timeout then must not arm a second timer. */
+  #firing = false;
 
   /**
    * @param ms the length of every timeout
@@ -49,14 +53,8 @@ export class TimeoutQueue {
   add(fire: () => void): Timeout {
     const entry = new Entry(performance.now() + this.ms, fire, this);
     this.#queue.push(entry);
-    if (++this.#waiting === 1) {
-      if (this.#timer === undefined) {
-        this.#timer = setTimeout(() => this.#fire(), this.ms);
-        if (!this.#keepAlive) this.#timer.unref();
-      } else if (this.#keepAlive) {
-        this.#timer.ref();
-      }
-    }
+    if (++this.#waiting === 1 && this.#keepAlive) this.#timer?.ref();
+    if (this.#timer === undefined && !this.#firing) this.#arm(entry.at, this.ms);
     return entry;
   }
 
@@ -66,6 +64,12 @@ export class TimeoutQueue {
     entry.fire = undefined;
     if (--this.#waiting === 0) this.#timer?.unref();
     this.#dropDone();
+  }
+
+  #arm(at: number, delay: number): void {
+    this.#armedAt = at;
+    this.#timer = setTimeout(() => this.#fire(), delay);
+    if (!this.#keepAlive || this.#waiting === 0) this.#timer.unref();
   }
 
   #dropDone(): void {
@@ -82,20 +86,29 @@ export class TimeoutQueue {
 
   #fire(): void {
     this.#timer = undefined;
-    const now = performance.now();
-    for (;;) {
-      this.#dropDone();
-      const next = this.#queue[this.#head];
-      if (next === undefined) return;
-      if (next.at > now) {
-        this.#timer = setTimeout(() => this.#fire(), Math.ceil(next.at - now));
-        if (!this.#keepAlive || this.#waiting === 0) this.#timer.unref();
-        return;
+    // Node's timers run on the event loop's cached clock, which lags `performance.now()` by the time the loop
+    // has spent in this turn: a timer can fire a little before its entry is due by `performance.now()`. The entry
+    // it was armed for is due all the same, so every firing makes progress (no re-arming for a few microseconds).
+    const now = Math.max(performance.now(), this.#armedAt);
+    this.#firing = true;
+    try {
+      for (;;) {
+        this.#dropDone();
+        const next = this.#queue[this.#head];
+        if (next === undefined) return;
+        if (next.at > now) {
+          this.#arm(next.at, Math.ceil(next.at - now));
+          return;
+        }
+        const fire = next.fire as () => void;
+        next.fire = undefined;
+        this.#waiting--;
+        fire();
       }
-      const fire = next.fire as () => void;
-      next.fire = undefined;
-      this.#waiting--;
-      fire();
+    } finally {
+      this.#firing = false;
+      // A callback threw: the entries after it still get their timer.
+      if (this.#timer === undefined && this.#head < this.#queue.length) this.#arm(now, 1);
     }
   }
 }
