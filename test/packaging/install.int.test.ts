@@ -130,9 +130,9 @@ describe('the packed packages in a project of their own', () => {
       try {
         const served = await serveAndSimulate(dir, script, env, AUTHORIZER);
         const [message, ticket] = served.transcripts;
-        expect(message).toMatch(/^HTTP 200\nreply \(encrypted, signature verified\):/);
+        expect(message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/wechat\/callback\/\S+ \(text, encrypted XML\)\nHTTP 200\nreply \(encrypted, signature verified\):/);
         if (block.file === FIXTURE) expect(message).toContain('<Content><![CDATA[echo: hello]]></Content>');
-        expect(ticket).toMatch(/^HTTP 200\nsuccess/);
+        expect(ticket).toMatch(/\nHTTP 200\nsuccess/);
       } finally {
         // Every key the core writes for a component carries its appid as a hash tag: `{wx…}`.
         if (needsRedis) await removeKeys(`*{${secrets.appId}}*`);

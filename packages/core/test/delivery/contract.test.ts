@@ -156,7 +156,8 @@ describe('a claim whose holder died', () => {
     const shared = new SharedMemoryStore();
     const doomed = new ProcessView(shared);
     const dead = makePlatform(doomed, { leaseMs: 100, replyDeadlineMs: 300 });
-    dead.platform.messages.use(() => new Promise(() => undefined)); // dies mid-handler
+    let bury!: () => void;
+    dead.platform.messages.use(() => new Promise<void>((resolve) => (bury = resolve))); // dies mid-handler
     const message = textMessage('orphaned');
     void send(dead.platform, wechat.encrypted(message));
     await new Promise((r) => setTimeout(r, 20));
@@ -165,6 +166,7 @@ describe('a claim whose holder died', () => {
     const retry = await send(platform, wechat.encrypted(message));
     expect(wechat.openReply(retry.body).record['Content']).toBe('echo: orphaned');
     expect(runs).toEqual(['orphaned']);
+    bury(); // the dead process's handler ends, so its lease renewals stop with this test
   });
 
   it('is waited for while its holder is alive: the retry answers only after the first run finished', async () => {
