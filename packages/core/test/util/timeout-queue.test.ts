@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import { TimeoutQueue } from '../../src/util/timeout-queue';
 
 describe('TimeoutQueue', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   test('fires each timeout once, in order, after its length', () => {
     const queue = new TimeoutQueue(100);
