@@ -1,4 +1,3 @@
-/* global setTimeout */
 /**
  * A child process of the several-process tests: `ComponentCredentials` of the BUILT `@wxopen/core` on a
  * `RedisStore` of the BUILT `@wxopen/redis`, driven over IPC. Sends `{ type: 'ready' }` once built, then answers
@@ -8,12 +7,10 @@
  * WXOPEN_TEST_APP_SECRET, WXOPEN_TEST_LOCK_TTL_MS (optional).
  */
 import { ComponentCredentials } from '@wxopen/core';
-import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
+import { childStore, codeOf, serveParent } from './child-kit.mjs';
 
 const env = process.env;
-// A Cluster when REDIS_CLUSTER_NODES lists one, else the standalone Redis of REDIS_URL.
-const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX });
+const store = childStore(env);
 const credentials = new ComponentCredentials({
   appId: env.WXOPEN_TEST_APP_ID,
   appSecret: env.WXOPEN_TEST_APP_SECRET,
@@ -31,11 +28,6 @@ async function burst(n, call) {
   return { succeeded: n - failures.length, failures: [...new Set(failures)] };
 }
 
-function codeOf(error) {
-  if (error && typeof error === 'object') return String(error.code ?? error.errcode ?? error.name);
-  return String(error);
-}
-
 const ops = {
   componentBurst: ({ n }) => burst(n, () => credentials.getAuthorizerList({ count: 10 })),
   authorizerBurst: ({ n, appId }) => burst(n, () => credentials.authorizerClient(appId).getJSON('/cgi-bin/get_api_domain_ip')),
@@ -44,23 +36,7 @@ const ops = {
   refreshAuthorizerToken: ({ appId }) => credentials.refreshAuthorizerToken(appId),
 };
 
-process.on('message', (message) => {
-  const { id, op } = message;
-  const run = ops[op];
-  Promise.resolve()
-    .then(() => (run ? run(message) : Promise.reject(new Error(`unknown op ${op}`))))
-    .then(
-      (value) => ({ ok: true, value }),
-      (error) => ({ ok: false, code: codeOf(error), message: error instanceof Error ? error.message : String(error) }),
-    )
-    .then((answer) => process.send({ type: 'answer', id, answer }));
-});
-
-// The parent closing the channel (or dying) ends the child.
-process.on('disconnect', () => {
-  void store.close().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
-});
+serveParent(ops, () => store.close());
 
 // Wait for the connection (on a Cluster, for the slot map) before saying ready.
 await store.get('ready-probe');

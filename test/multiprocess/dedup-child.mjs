@@ -10,13 +10,11 @@
  */
 import http from 'node:http';
 import { AuthServer } from '@wxopen/core';
-import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
+import { childStore, serveParent } from './child-kit.mjs';
 
 const env = process.env;
 const delayMs = Number(env.WXOPEN_TEST_HANDLER_DELAY_MS ?? 0);
-// A Cluster when REDIS_CLUSTER_NODES lists one, else the standalone Redis of REDIS_URL.
-const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX });
+const store = childStore(env);
 const platform = new AuthServer({
   appId: env.WXOPEN_TEST_APP_ID,
   token: env.WXOPEN_TEST_TOKEN,
@@ -53,14 +51,9 @@ const server = http.createServer((request, response) => {
     );
 });
 
-process.on('message', (message) => {
-  if (message.op === 'runs') process.send({ type: 'answer', id: message.id, answer: { ok: true, value: ran } });
-});
-
-process.on('disconnect', () => {
+serveParent({ runs: () => ran }, () => {
   server.close();
-  void store.close().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
+  return store.close();
 });
 
 // Wait for the connection (on a Cluster, for the slot map) before saying ready.

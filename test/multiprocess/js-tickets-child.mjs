@@ -1,4 +1,3 @@
-/* global setTimeout */
 /**
  * A child process of the several-process JS-SDK ticket test: `JsTicketCache` of the BUILT `@wxopen/core` on a
  * `RedisStore` of the BUILT `@wxopen/redis`, with the credentials of the component, driven over IPC (see
@@ -8,13 +7,12 @@
  * Environment: REDIS_URL or REDIS_CLUSTER_NODES, WXOPEN_TEST_KEY_PREFIX, WXOPEN_TEST_API_BASE, WXOPEN_TEST_APP_ID, WXOPEN_TEST_APP_SECRET.
  */
 import { ComponentCredentials } from '@wxopen/core';
-import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
+import { childStore, codeOf, serveParent } from './child-kit.mjs';
 
 const env = process.env;
 let offsetMs = 0;
 const now = () => Date.now() + offsetMs;
-const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX, log: false });
+const store = childStore(env, { log: false });
 const credentials = new ComponentCredentials({
   appId: env.WXOPEN_TEST_APP_ID,
   appSecret: env.WXOPEN_TEST_APP_SECRET,
@@ -25,11 +23,6 @@ const credentials = new ComponentCredentials({
   now,
 });
 const tickets = credentials.jsTickets;
-
-function codeOf(error) {
-  if (error && typeof error === 'object') return String(error.code ?? error.errcode ?? error.name);
-  return String(error);
-}
 
 /** `n` concurrent `ticket()` calls per appid; the distinct tickets seen per appid and the failure codes. */
 async function burst({ n, appIds }) {
@@ -56,22 +49,7 @@ const ops = {
   },
 };
 
-process.on('message', (message) => {
-  const { id, op } = message;
-  const run = ops[op];
-  Promise.resolve()
-    .then(() => (run ? run(message) : Promise.reject(new Error(`unknown op ${op}`))))
-    .then(
-      (value) => ({ ok: true, value }),
-      (error) => ({ ok: false, code: codeOf(error), message: error instanceof Error ? error.message : String(error) }),
-    )
-    .then((answer) => process.send({ type: 'answer', id, answer }));
-});
-
-process.on('disconnect', () => {
-  void store.close().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
-});
+serveParent(ops, () => store.close());
 
 await store.client.ping();
 process.send({ type: 'ready' });

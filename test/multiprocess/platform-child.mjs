@@ -1,4 +1,4 @@
-/* global setTimeout, URL */
+/* global URL */
 /**
  * A child process of the acknowledgement tests: a whole platform — an `AuthServer` of the BUILT `@wxopen/core`
  * with its credential chain, on a `RedisStore` of the BUILT `@wxopen/redis` — served by `node:http` at
@@ -12,12 +12,10 @@
  */
 import http from 'node:http';
 import { AuthServer } from '@wxopen/core';
-import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
+import { childStore, serveParent } from './child-kit.mjs';
 
 const env = process.env;
-// A Cluster when REDIS_CLUSTER_NODES lists one, else the standalone Redis of REDIS_URL.
-const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX, log: false });
+const store = childStore(env, { log: false });
 const platform = new AuthServer({
   appId: env.WXOPEN_TEST_APP_ID,
   token: env.WXOPEN_TEST_TOKEN,
@@ -76,21 +74,9 @@ const ops = {
   pending: () => platform.pendingAuthorizations(),
 };
 
-process.on('message', (message) => {
-  const run = ops[message.op];
-  Promise.resolve()
-    .then(() => (run ? run(message) : Promise.reject(new Error(`unknown op ${message.op}`))))
-    .then(
-      (value) => ({ ok: true, value }),
-      (error) => ({ ok: false, code: String(error?.code ?? error), message: String(error?.message ?? error) }),
-    )
-    .then((answer) => process.send?.({ type: 'answer', id: message.id, answer }));
-});
-
-process.on('disconnect', () => {
+serveParent(ops, () => {
   server.close();
-  void platform.close().then(() => store.close()).finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
+  return platform.close().then(() => store.close());
 });
 
 server.listen(0, '127.0.0.1', () => process.send?.({ type: 'ready', port: server.address().port }));

@@ -1,4 +1,4 @@
-/* global setTimeout, URL, Buffer */
+/* global URL, Buffer */
 /**
  * A child process of the several-process release test: a `ReleaseRunner` of the BUILT `@wxopen/core` on a
  * `RedisStore`, with a small platform callback server that verifies and decrypts the fake WeChat's audit pushes and
@@ -12,11 +12,10 @@
  */
 import { createServer } from 'node:http';
 import { ComponentCredentials, MessageCipher, ReleaseRunner, parseXml, sign } from '@wxopen/core';
-import { createRedisStore, parseRedisNodes } from '@wxopen/redis';
+import { childStore, serveParent } from './child-kit.mjs';
 
 const env = process.env;
-const target = env.REDIS_CLUSTER_NODES ? { cluster: parseRedisNodes(env.REDIS_CLUSTER_NODES) } : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const store = createRedisStore(target, { keyPrefix: env.WXOPEN_TEST_KEY_PREFIX, log: false });
+const store = childStore(env, { log: false });
 const credentials = new ComponentCredentials({
   appId: env.WXOPEN_TEST_APP_ID,
   appSecret: env.WXOPEN_TEST_APP_SECRET,
@@ -77,11 +76,6 @@ const server = createServer((request, response) => {
   });
 });
 
-function codeOf(error) {
-  if (error && typeof error === 'object') return String(error.code ?? error.errcode ?? error.name);
-  return String(error);
-}
-
 const ops = {
   run: async () => {
     const summary = await runner.run(job);
@@ -89,22 +83,9 @@ const ops = {
   },
 };
 
-process.on('message', (message) => {
-  const { id, op } = message;
-  const run = ops[op];
-  Promise.resolve()
-    .then(() => (run ? run(message) : Promise.reject(new Error(`unknown op ${op}`))))
-    .then(
-      (value) => ({ ok: true, value }),
-      (error) => ({ ok: false, code: codeOf(error), message: error instanceof Error ? error.message : String(error) }),
-    )
-    .then((answer) => process.send({ type: 'answer', id, answer }));
-});
-
-process.on('disconnect', () => {
+serveParent(ops, () => {
   server.close();
-  void store.close().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
+  return store.close();
 });
 
 await store.client.ping();
