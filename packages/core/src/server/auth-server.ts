@@ -290,12 +290,8 @@ export class AuthServer {
   // ── the component URL ────────────────────────────────────────────────────────────────────────────────
 
   /** Serves the component URL (授权事件接收 URL). Answers `success` once the push is durably handled. */
-  async handleAuthEvent(request: CallbackRequest): Promise<CallbackResponse> {
-    const started = performance.now();
-    const trace: Trace = { outcome: 'handled' };
-    const response = await this.#authEvent(request, trace);
-    this.#published('auth', trace, response, started);
-    return response;
+  handleAuthEvent(request: CallbackRequest): Promise<CallbackResponse> {
+    return this.#traced('auth', (trace) => this.#authEvent(request, trace));
   }
 
   async #authEvent(request: CallbackRequest, trace: Trace): Promise<CallbackResponse> {
@@ -360,12 +356,8 @@ export class AuthServer {
   // ── the message URL ──────────────────────────────────────────────────────────────────────────────────
 
   /** Serves the authorizer URL (消息与事件接收 URL) of every authorizer of this component. */
-  async handleMessage(request: CallbackRequest): Promise<CallbackResponse> {
-    const started = performance.now();
-    const trace: Trace = { outcome: 'handled' };
-    const response = await this.#message(request, trace);
-    this.#published('message', trace, response, started);
-    return response;
+  handleMessage(request: CallbackRequest): Promise<CallbackResponse> {
+    return this.#traced('message', (trace) => this.#message(request, trace));
   }
 
   async #message(request: CallbackRequest, trace: Trace): Promise<CallbackResponse> {
@@ -538,7 +530,11 @@ export class AuthServer {
     return errorResponse(err);
   }
 
-  #published(endpoint: 'auth' | 'message', trace: Trace, response: CallbackResponse, started: number): void {
+  /** Serves one request of `endpoint` and publishes its outcome on `wxopen:callback`. */
+  async #traced(endpoint: 'auth' | 'message', serve: (trace: Trace) => Promise<CallbackResponse>): Promise<CallbackResponse> {
+    const started = performance.now();
+    const trace: Trace = { outcome: 'handled' };
+    const response = await serve(trace);
     publish('wxopen:callback', () => ({
       endpoint,
       outcome: trace.outcome,
@@ -548,6 +544,7 @@ export class AuthServer {
       authorizerAppId: trace.authorizerAppId,
       durationMs: performance.now() - started,
     }));
+    return response;
   }
 
   #report(error: WxOpenError, context: ErrorContext): void {
