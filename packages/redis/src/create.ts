@@ -4,7 +4,8 @@ import { parseRedisNode } from './nodes';
 import type { RedisNodeAddress } from './nodes';
 import { RedisOutageLog } from './outage';
 import { RedisStore } from './store';
-import type { RedisClient, RedisStoreOptions } from './store';
+import type { RedisClient } from './client';
+import type { RedisStoreOptions } from './store';
 
 /** A Redis Cluster, by a few of its nodes (the client discovers the others). */
 export interface RedisClusterTarget {

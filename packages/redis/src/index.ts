@@ -1,5 +1,6 @@
 export { RedisStore } from './store';
-export type { RedisClient, RedisStoreOptions } from './store';
+export type { RedisStoreOptions } from './store';
+export type { RedisClient } from './client';
 export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS, createRedisStore, describeRedisTarget } from './create';
 export type { CreateRedisStoreOptions, RedisClusterTarget, RedisTarget } from './create';
 export { RedisOutageLog, isOutageError } from './outage';

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import type { Redis } from 'ioredis';
-import type { RedisClient } from './store';
+import type { RedisClient } from './client';
 
 export interface RedisOutageLogOptions {
   /** What the lines call the deployment, e.g. `redis://10.0.0.1:6379/0` or `cluster 10.0.0.1:6379,…`. No password. */

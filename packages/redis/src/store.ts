@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { WxOpenError } from '@wxopen/core';
 import type { Store } from '@wxopen/core';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from './client';
 import type { RedisOutageLog } from './outage';
 
-/** An ioredis client: standalone or Sentinel (`Redis`) or a `Cluster`. */
-export type RedisClient = Redis | Cluster;
 
 export interface RedisStoreOptions {
   /**
