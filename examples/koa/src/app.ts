@@ -1,10 +1,11 @@
 import Koa from 'koa';
 import type { Context } from 'koa';
 import Router from '@koa/router';
+import type { RouterMiddleware } from '@koa/router';
 import type { AuthServer } from '@wxopen/core';
 import { koaAuthCallback, koaMessageCallback } from '@wxopen/koa';
-import type { ProbeResponse, WxOpenMetrics } from '@wxopen/example-shared';
-import { healthResponse, metricsResponse } from '@wxopen/example-shared';
+import type { ProbeResponse, RouteHandler, WxOpenMetrics } from '@wxopen/example-shared';
+import { healthResponse, metricsResponse, onBehalfRoutes } from '@wxopen/example-shared';
 
 export interface AppOptions {
   /** Served at `GET /metrics` when given. */
@@ -17,15 +18,25 @@ function send(ctx: Context, probe: ProbeResponse): void {
   ctx.body = probe.body;
 }
 
+function mount(handler: RouteHandler): RouterMiddleware {
+  return async (ctx) => send(ctx, await handler({ params: ctx.params, query: ctx.query }));
+}
+
 /**
  * The Koa app of a third-party platform: both WeChat callback URLs, mounted before any body parser, and
- * `GET /healthz` (`platform.health()`) and `GET /metrics` for an orchestrator and Prometheus.
+ * the on-behalf routes (OAuth redirect and callback, JS-SDK config, mini-program login), and `GET /healthz`
+ * (`platform.health()`) and `GET /metrics` for an orchestrator and Prometheus.
  */
 export function buildApp(platform: AuthServer, options: AppOptions = {}): Koa {
   const app = new Koa();
   const router = new Router();
   router.all('/wechat/auth', koaAuthCallback(platform));
   router.all('/wechat/callback/:appid', koaMessageCallback(platform));
+  const onBehalf = onBehalfRoutes(platform);
+  router.get('/wechat/oauth/:appid', mount(onBehalf.oauthRedirect));
+  router.get('/wechat/oauth/:appid/callback', mount(onBehalf.oauthCallback));
+  router.get('/wechat/jssdk/:appid', mount(onBehalf.jssdkConfig));
+  router.get('/wechat/miniprogram/:appid/login', mount(onBehalf.miniProgramLogin));
   router.get('/healthz', async (ctx) => send(ctx, await healthResponse(platform)));
   const { metrics } = options;
   if (metrics) router.get('/metrics', async (ctx) => send(ctx, await metricsResponse(metrics.registry)));

@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AuthServer } from '@wxopen/core';
 import type { WxOpenMetrics } from '@wxopen/example-shared';
 import { ObservabilityModule } from './observability.module';
+import { OnBehalfModule } from './on-behalf.module';
 import { WxopenModule } from './wxopen.module';
 
 export interface AppOptions {
@@ -14,11 +15,14 @@ export interface AppOptions {
   readonly metrics?: WxOpenMetrics;
 }
 
-/** The application's root module: wxopen, its probes (`/healthz`, `/metrics`), and the modules and controllers of your own. */
+/**
+ * The application's root module: wxopen, the on-behalf routes, its probes (`/healthz`, `/metrics`), and the
+ * modules and controllers of your own.
+ */
 @Module({})
 export class AppModule {
   static forRoot(platform: AuthServer, options: AppOptions = {}): DynamicModule {
-    return { module: AppModule, imports: [WxopenModule.forRoot(platform), ObservabilityModule.forRoot(options.metrics)] };
+    return { module: AppModule, imports: [WxopenModule.forRoot(platform), OnBehalfModule.forRoot(), ObservabilityModule.forRoot(options.metrics)] };
   }
 }
 

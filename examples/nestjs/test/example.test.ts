@@ -12,9 +12,14 @@ import { createPlatform } from '@wxopen/example-shared';
 // example's tsconfig sets (the tests are compiled without them). `npm test` builds it first (`tsc -b`).
 import { buildApp } from '../dist/app';
 import { WxopenModule } from '../dist/wxopen.module';
+import type { BuildServer } from '../../shared/test/describe-example';
 import { describeExample } from '../../shared/test/describe-example';
+import { describeOnBehalf } from '../../shared/test/describe-on-behalf';
 
-describeExample('nestjs', async (platform) => http.createServer((await buildApp(platform)).getHttpAdapter().getInstance()));
+const buildServer: BuildServer = async (platform) => http.createServer((await buildApp(platform)).getHttpAdapter().getInstance());
+
+describeExample('nestjs', buildServer);
+describeOnBehalf('nestjs', buildServer);
 
 describe('nestjs example module', () => {
   const secrets = WechatSimulator.generateSecrets();

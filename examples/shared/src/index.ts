@@ -1,6 +1,7 @@
 export * from './config';
 export * from './demo-credentials';
 export * from './limits';
+export * from './on-behalf';
 export * from './observe';
 export * from './platform';
 export * from './run';

@@ -3,7 +3,7 @@ import { AuthServer, reply } from '@wxopen/core';
 import type { Credentials } from './config';
 
 export interface DemoPlatformOptions
-  extends Pick<AuthServerOptions, 'maxClockSkewSeconds' | 'onError' | 'onLateReply' | 'store' | 'apiBase' | 'apiHooks'> {
+  extends Pick<AuthServerOptions, 'maxClockSkewSeconds' | 'onError' | 'onLateReply' | 'store' | 'apiBase' | 'apiHooks' | 'now'> {
   /** Where the demo handlers log what they received (never a secret). Default `console.log`. */
   readonly log?: (line: string) => void;
 }
