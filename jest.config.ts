@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@wxopen/(core|testing|redis|express|koa|fastify|fetch)$': '<rootDir>/packages/$1/src',
   '^@wxopen/core/adapter$': '<rootDir>/packages/core/src/adapter',
   '^@wxopen/core/specs$': '<rootDir>/packages/core/src/specs',
+  '^@wxopen/testing/conformance$': '<rootDir>/packages/testing/src/conformance',
   '^@wxopen/example-shared$': '<rootDir>/examples/shared/src',
 };
 const transform: Config['transform'] = {

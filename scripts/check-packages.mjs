@@ -18,6 +18,8 @@ const probes = {
   '@wxopen/core': ['AuthServer', 'MessageCipher', 'WxOpenError', 'MemoryStore'],
   '@wxopen/core/adapter': ['deliver', 'matchRoute', 'pickBody'],
   '@wxopen/testing': ['WechatSimulator'],
+  // `@wxopen/testing/conformance` is not probed: it loads `@jest/globals`, which throws outside a jest test file.
+  '@wxopen/testing/conformance/crash-child': ['serveForCrashTest'],
   '@wxopen/redis': ['RedisStore'],
   '@wxopen/express': ADAPTER,
   '@wxopen/koa': [...ADAPTER, 'koaAuthCallback', 'koaMessageCallback'],

@@ -16,10 +16,8 @@ import type { AuthServerOptions, FetchLike } from '@wxopen/core';
 import { AuthServer } from '@wxopen/core';
 import type { FakeWechat } from '@wxopen/testing';
 import { startFakeWechat, textMessage } from '@wxopen/testing';
-import { HOSTILE_CRYPTO, HOSTILE_METHODS, HOSTILE_QUERY, HOSTILE_XML } from '../conformance/hostile';
-import type { RawRequest } from '../conformance/inputs';
-import { Forge, pathOf } from '../conformance/inputs';
-import { REJECTED } from '../conformance/suite';
+import { Forge, HOSTILE_CRYPTO, HOSTILE_METHODS, HOSTILE_QUERY, HOSTILE_XML, REJECTED, pathOf } from '@wxopen/testing/conformance';
+import type { RawRequest } from '@wxopen/testing/conformance';
 
 const SECRET_FIELDS = [
   'component_verify_ticket',

@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { AuthServer } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 import { createPlatform } from '@wxopen/example-shared';
-import { describeConformance } from '../../../test/conformance/suite';
+import { describeConformance } from '@wxopen/testing/conformance';
 import { describeServerLimits } from './describe-limits';
 import { describeObservability } from './describe-observability';
 import type { Framework } from './example-process';

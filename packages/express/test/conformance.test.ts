@@ -2,7 +2,7 @@ import http from 'node:http';
 import express from 'express';
 import type { ErrorRequestHandler } from 'express';
 import { authCallback, messageCallback } from '@wxopen/express';
-import { describeConformance } from '../../../test/conformance/suite';
+import { describeConformance } from '@wxopen/testing/conformance';
 
 describeConformance('express', (platform, { setup, onFrameworkError }) => {
   const app = express();

@@ -1,8 +1,8 @@
-// The Express child of the crash-safety suite (test/conformance/crash.ts): wxopen behind a middleware that answers first.
+// The Express child of the crash-safety suite (describeCrashSafety of @wxopen/testing/conformance): wxopen behind a middleware that answers first.
 import http from 'node:http';
 import express from 'express';
 import { authCallback, messageCallback } from '@wxopen/express';
-import { ANSWER_FIRST, serveForCrashTest } from '../../../test/conformance/crash-child.mjs';
+import { ANSWER_FIRST, serveForCrashTest } from '@wxopen/testing/conformance/crash-child';
 
 await serveForCrashTest((platform) => {
   const app = express();

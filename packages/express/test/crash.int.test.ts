@@ -1,4 +1,4 @@
 import path from 'node:path';
-import { describeCrashSafety } from '../../../test/conformance/crash';
+import { describeCrashSafety } from '@wxopen/testing/conformance';
 
 describeCrashSafety('express', path.join(__dirname, 'crash-child.mjs'));

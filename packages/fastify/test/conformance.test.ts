@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { authCallback, messageCallback, wxopen } from '@wxopen/fastify';
-import { describeConformance } from '../../../test/conformance/suite';
+import { describeConformance } from '@wxopen/testing/conformance';
 
 describeConformance('fastify', async (platform, { setup, onFrameworkError }) => {
   const app = Fastify();

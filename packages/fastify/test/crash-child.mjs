@@ -1,7 +1,7 @@
-// The Fastify child of the crash-safety suite (test/conformance/crash.ts): wxopen behind a hook that answers first.
+// The Fastify child of the crash-safety suite (describeCrashSafety of @wxopen/testing/conformance): wxopen behind a hook that answers first.
 import Fastify from 'fastify';
 import { wxopen } from '@wxopen/fastify';
-import { ANSWER_FIRST, serveForCrashTest } from '../../../test/conformance/crash-child.mjs';
+import { ANSWER_FIRST, serveForCrashTest } from '@wxopen/testing/conformance/crash-child';
 
 await serveForCrashTest(async (platform) => {
   const app = Fastify();

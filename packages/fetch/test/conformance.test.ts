@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { validator } from 'hono/validator';
 import { authCallback, messageCallback } from '@wxopen/fetch';
-import { describeConformance } from '../../../test/conformance/suite';
+import { describeConformance } from '@wxopen/testing/conformance';
 
 // The Fetch entry inside a real Hono app, served over HTTP by @hono/node-server.
 describeConformance('fetch (Hono on Node)', (platform, { setup, onFrameworkError }) => {

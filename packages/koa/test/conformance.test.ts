@@ -3,7 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { authCallback, messageCallback } from '@wxopen/koa';
-import { describeConformance } from '../../../test/conformance/suite';
+import { describeConformance } from '@wxopen/testing/conformance';
 
 describeConformance('koa', (platform, { setup, onFrameworkError }) => {
   const app = new Koa();

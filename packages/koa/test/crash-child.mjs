@@ -1,8 +1,8 @@
-// The Koa child of the crash-safety suite (test/conformance/crash.ts): wxopen behind a middleware that answers first.
+// The Koa child of the crash-safety suite (describeCrashSafety of @wxopen/testing/conformance): wxopen behind a middleware that answers first.
 import http from 'node:http';
 import Koa from 'koa';
 import { wxopenRouter } from '@wxopen/koa';
-import { ANSWER_FIRST, serveForCrashTest } from '../../../test/conformance/crash-child.mjs';
+import { ANSWER_FIRST, serveForCrashTest } from '@wxopen/testing/conformance/crash-child';
 
 await serveForCrashTest((platform) => {
   const app = new Koa();

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditDesk } from './fake-wechat/audits';
 import type { AuditOutcome, AutoAuditOptions } from './fake-wechat/audits';
 import { Faults } from './fake-wechat/faults';
@@ -192,8 +193,6 @@ export function fakeEndpointPath(endpoint: string): string {
   for (const path of ROUTES.keys()) if (path.endsWith(`/${endpoint}`)) return path;
   throw new TypeError(`fake WeChat: unknown endpoint \`${endpoint}\`; use a path such as /cgi-bin/component/api_component_token`);
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -10,11 +10,12 @@
  * Add a row to a table to cover a new input on every framework at once.
  */
 import net from 'node:net';
+import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { CallbackErrorCode } from '@wxopen/core';
 import { buildXml } from '@wxopen/core';
-import { textMessage } from '@wxopen/testing';
-import type { Harness, MakeServer, PlatformOptions } from './harness';
+import { textMessage } from '../callback';
+import type { ConformanceCase, Harness, MakeServer, PlatformOptions } from './harness';
 import { expectEchoReply, expectNothingSecret, expectStillServing, send, withHarness } from './harness';
 import type { Forge, HttpMethod, RawRequest } from './inputs';
 import { fromPush, pad32, pathOf, withByte, withQuery } from './inputs';
@@ -294,85 +295,73 @@ function sendHalfBody(h: Harness, raw: RawRequest, then: 'destroy' | 'end'): Pro
 
 // ---------------------------------------------------------------------------------------------- suite
 
-/** Runs every hostile case against one framework integration (the `bare` setup). */
-export function describeHostile(makeServer: MakeServer): void {
-  const harness = (options: PlatformOptions | undefined, run: (h: Harness) => Promise<void>) => withHarness(makeServer, 'bare', options, run);
+/** Every hostile case, run against one framework integration (the `bare` setup). */
+export function hostileCases(): ConformanceCase<MakeServer>[] {
+  const harness = (makeServer: MakeServer, options: PlatformOptions | undefined, run: (h: Harness) => Promise<void>) => withHarness(makeServer, 'bare', options, run);
+  const cases: ConformanceCase<MakeServer>[] = [];
+  const add = (group: readonly string[], name: string, options: PlatformOptions | undefined, run: (h: Harness) => Promise<void>) =>
+    cases.push({ group, name, run: (makeServer) => harness(makeServer, options, run) });
 
-  describe('hostile input: rejected with the right code, no handler, nothing secret, and the server keeps serving', () => {
-    const tables = { xml: HOSTILE_XML, crypto: HOSTILE_CRYPTO, query: HOSTILE_QUERY, route: HOSTILE_ROUTE, methods: HOSTILE_METHODS };
-    describe.each(Object.entries(tables))('%s', (_table, cases) => {
-      test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) =>
-        harness(c.options, async (h) => {
-          const raw = c.request(h.forge);
-          await expectRejected(h, await send(h, raw), c, raw.method ?? 'POST');
-        }),
-      );
+  const REJECTS = 'hostile input: rejected with the right code, no handler, nothing secret, and the server keeps serving';
+  const tables = { xml: HOSTILE_XML, crypto: HOSTILE_CRYPTO, query: HOSTILE_QUERY, route: HOSTILE_ROUTE, methods: HOSTILE_METHODS };
+  for (const [table, rows] of Object.entries(tables)) {
+    for (const c of rows) {
+      add([REJECTS, table], c.name, c.options, async (h) => {
+        const raw = c.request(h.forge);
+        await expectRejected(h, await send(h, raw), c, raw.method ?? 'POST');
+      });
+    }
+  }
+
+  for (const c of HARMLESS) {
+    add(['hostile-looking but valid: answered normally, nothing polluted'], c.name, {}, async (h) => {
+      const res = await send(h, c.request(h.forge));
+      expectEchoReply(res, h, c.content, true);
+      expect(h.errors).toEqual([]);
+      expectPrototypeUntouched();
     });
+  }
+
+  const EARLY = ['hostile input the framework or Node answers before the core'];
+  add(EARLY, 'a route appid of 4000 characters gets a 4xx (the core’s 400, or the framework’s own 414) and runs nothing', {}, async (h) => {
+    const res = await send(h, { ...encryptedPush(h.forge), routeSegment: `wx${'0'.repeat(3998)}` });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(h.errors.map((e) => e.code)).toEqual(res.status === 400 ? ['ERR_ROUTE'] : []);
+    expect(h.ran).toEqual([]);
+    await expectStillServing(h);
+  });
+  add(EARLY, 'a 60 KB query string gets a 4xx (Node’s 431: over its 16 KB header limit) and the server keeps serving', {}, async (h) => {
+    const res = await send(h, { ...encryptedPush(h.forge), rawQuery: `&junk=${'x'.repeat(60_000)}` });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(h.errors).toEqual([]);
+    expect(h.ran).toEqual([]);
+    await expectStillServing(h);
   });
 
-  describe('hostile-looking but valid: answered normally, nothing polluted', () => {
-    test.each(HARMLESS.map((c) => [c.name, c] as const))('%s', (_name, c) =>
-      harness({}, async (h) => {
-        const res = await send(h, c.request(h.forge));
-        expectEchoReply(res, h, c.content, true);
-        expect(h.errors).toEqual([]);
-        expectPrototypeUntouched();
-      }),
-    );
+  const PARTIAL = ['a body that never arrives whole'];
+  add(PARTIAL, 'a client that disconnects mid-body runs no handler, reports ERR_BODY or nothing, and the server keeps serving', {}, async (h) => {
+    await sendHalfBody(h, encryptedPush(h.forge), 'destroy');
+    await h.idle();
+    // Observed on Express, Koa and Fastify: ERR_BODY "stream error" (cause: aborted). Nothing, when the
+    // client is gone before the request is dispatched.
+    expect(h.errors.length).toBeLessThanOrEqual(1);
+    for (const error of h.errors) expect(error.code).toBe('ERR_BODY');
+    expect(h.ran).toEqual([]);
+    expect(h.frameworkErrors).toEqual([]);
+    await expectStillServing(h);
   });
-
-  describe('hostile input the framework or Node answers before the core', () => {
-    test('a route appid of 4000 characters gets a 4xx (the core’s 400, or the framework’s own 414) and runs nothing', () =>
-      harness({}, async (h) => {
-        const res = await send(h, { ...encryptedPush(h.forge), routeSegment: `wx${'0'.repeat(3998)}` });
-        expect(res.status).toBeGreaterThanOrEqual(400);
-        expect(res.status).toBeLessThan(500);
-        expect(h.errors.map((e) => e.code)).toEqual(res.status === 400 ? ['ERR_ROUTE'] : []);
-        expect(h.ran).toEqual([]);
-        await expectStillServing(h);
-      }),
-    );
-
-    test('a 60 KB query string gets a 4xx (Node’s 431: over its 16 KB header limit) and the server keeps serving', () =>
-      harness({}, async (h) => {
-        const res = await send(h, { ...encryptedPush(h.forge), rawQuery: `&junk=${'x'.repeat(60_000)}` });
-        expect(res.status).toBeGreaterThanOrEqual(400);
-        expect(res.status).toBeLessThan(500);
-        expect(h.errors).toEqual([]);
-        expect(h.ran).toEqual([]);
-        await expectStillServing(h);
-      }),
-    );
+  add(PARTIAL, 'a Content-Length larger than the body sent before the client half-closes is answered 400 or closed at once, without a handler', {}, async (h) => {
+    const answer = await sendHalfBody(h, encryptedPush(h.forge), 'end');
+    // Node (Express, Koa) or Fastify answers its own 400 to the incomplete request; the core sees ERR_BODY.
+    if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    await h.idle();
+    expect(h.errors.length).toBeLessThanOrEqual(1);
+    for (const error of h.errors) expect(error.code).toBe('ERR_BODY');
+    expect(h.ran).toEqual([]);
+    expect(h.frameworkErrors).toEqual([]);
+    await expectStillServing(h);
   });
-
-  describe('a body that never arrives whole', () => {
-    test('a client that disconnects mid-body runs no handler, reports ERR_BODY or nothing, and the server keeps serving', () =>
-      harness({}, async (h) => {
-        await sendHalfBody(h, encryptedPush(h.forge), 'destroy');
-        await h.idle();
-        // Observed on Express, Koa and Fastify: ERR_BODY "stream error" (cause: aborted). Nothing, when the
-        // client is gone before the request is dispatched.
-        expect(h.errors.length).toBeLessThanOrEqual(1);
-        for (const error of h.errors) expect(error.code).toBe('ERR_BODY');
-        expect(h.ran).toEqual([]);
-        expect(h.frameworkErrors).toEqual([]);
-        await expectStillServing(h);
-      }),
-    );
-
-    test('a Content-Length larger than the body sent before the client half-closes is answered 400 or closed at once, without a handler', () =>
-      harness({}, async (h) => {
-        const answer = await sendHalfBody(h, encryptedPush(h.forge), 'end');
-        // Node (Express, Koa) or Fastify answers its own 400 to the incomplete request; the core sees ERR_BODY.
-        if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-        await h.idle();
-        expect(h.errors.length).toBeLessThanOrEqual(1);
-        for (const error of h.errors) expect(error.code).toBe('ERR_BODY');
-        expect(h.ran).toEqual([]);
-        expect(h.frameworkErrors).toEqual([]);
-        await expectStillServing(h);
-      }),
-    );
-  });
-
+  return cases;
 }

@@ -6,11 +6,12 @@
 import type http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import { expect } from '@jest/globals';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import type { AuthServerOptions, WxOpenError } from '@wxopen/core';
 import { AuthServer, formatError } from '@wxopen/core';
-import { textMessage } from '@wxopen/testing';
+import { textMessage } from '../callback';
 import type { HttpMethod, RawRequest } from './inputs';
 import { AUTHORIZER_APPID, Forge, fromPush, pathOf } from './inputs';
 
@@ -32,6 +33,7 @@ export interface ServerOptions {
 /** Mounts wxopen for `platform` and returns an http.Server that is not listening yet. */
 export type MakeServer = (platform: AuthServer, options: ServerOptions) => http.Server | Promise<http.Server>;
 
+/** Options of the `AuthServer` a case runs against (the secrets and the error hook are the harness's own). */
 export type PlatformOptions = Partial<Omit<AuthServerOptions, 'appId' | 'token' | 'encodingAESKey' | 'onError'>>;
 
 /** A running server with the platform behind it and what its hooks saw. */
@@ -51,6 +53,17 @@ export interface Harness {
   readonly tickets: string[];
   /** Resolves once the server holds no open connection (every socket it accepted has closed). */
   idle(): Promise<void>;
+}
+
+/**
+ * One case of a conformance suite: `group` names the nested `describe` blocks it is registered under, `run`
+ * performs it against a target and rejects (an assertion error) when the target does not conform. The tables
+ * are public so a meta-test can run a case against a deliberately broken target and see it fail.
+ */
+export interface ConformanceCase<Target> {
+  readonly group: readonly string[];
+  readonly name: string;
+  readonly run: (target: Target) => Promise<void>;
 }
 
 /** A text Content or ticket that makes the suite's handler throw. */

@@ -4,8 +4,8 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { MessageCipher, buildXml, sign } from '@wxopen/core';
-import type { PlatformSecrets, Push } from '@wxopen/testing';
-import { WechatSimulator } from '@wxopen/testing';
+import type { PlatformSecrets, Push } from '../callback';
+import { WechatSimulator } from '../callback';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';
 

@@ -6,26 +6,26 @@
  * Cases are tables: add a row to `ACCEPTED` or `REJECTED` (or to a table of `hostile.ts`, for input an
  * attacker sends) to cover a new input on every framework at once.
  */
+import { expect } from '@jest/globals';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import type { Push } from '@wxopen/testing';
-import { textMessage } from '@wxopen/testing';
-import type { Harness, MakeServer, PlatformOptions, Setup } from './harness';
+import type { Push } from '../callback';
+import { textMessage } from '../callback';
+import type { ConformanceCase, Harness, MakeServer, PlatformOptions, Setup } from './harness';
 import { THROW, expectEchoReply, send, sendUnendingBody, withHarness } from './harness';
 import type { HostileCase } from './hostile';
-import { describeHostile } from './hostile';
+import { hostileCases } from './hostile';
 import type { Forge, RawRequest } from './inputs';
 import { AUTHORIZER_APPID, fromPush, withQuery } from './inputs';
-
-export type { Harness, MakeServer, ServerOptions, Setup } from './harness';
-export { THROW, send, sendUnendingBody } from './harness';
+import { registerCases } from './register';
 
 export interface ConformanceOptions {
   /** The setups this target supports. Default: all of them. */
   readonly setups?: readonly Setup[];
 }
 
-interface AcceptedCase {
+/** A request the platform answers, and how to check the answer. */
+export interface AcceptedCase {
   readonly name: string;
   readonly options?: PlatformOptions;
   readonly request: (forge: Forge) => RawRequest;
@@ -126,7 +126,7 @@ export const ACCEPTED: readonly AcceptedCase[] = [
 ];
 
 /** A request the platform refuses: the same shape as the hostile cases. */
-type RejectedCase = HostileCase;
+export type RejectedCase = HostileCase;
 
 const PLAIN = { requireEncryption: false } as const;
 const plainPush = (f: Forge) => f.wechat.plain(textMessage('x'));
@@ -159,115 +159,111 @@ export const REJECTED: readonly RejectedCase[] = [
   { name: 'a DELETE', request: (f) => ({ method: 'DELETE', query: encryptedPush(f).query }), status: 405, code: 'ERR_METHOD' },
 ];
 
-/** Runs the conformance suite against one framework integration. */
-export function describeConformance(name: string, makeServer: MakeServer, options: ConformanceOptions = {}): void {
+/**
+ * Every case of the adapter conformance suite for the setups in `options`, as data: `describeConformance`
+ * registers them; a meta-test can run one against a broken target and expect it to reject.
+ */
+export function conformanceCases(options: ConformanceOptions = {}): ConformanceCase<MakeServer>[] {
   const setups = options.setups ?? ['bare', 'global-parsers', 'object-parser'];
   const supports = (setup: Setup) => setups.includes(setup);
+  const cases: ConformanceCase<MakeServer>[] = [];
+  const add = (group: readonly string[], name: string, setup: Setup, platformOptions: PlatformOptions | undefined, run: (h: Harness) => Promise<void>) =>
+    cases.push({ group, name, run: (makeServer) => withHarness(makeServer, setup, platformOptions, run) });
 
-  const harness = (setup: Setup, platformOptions: PlatformOptions | undefined, run: (h: Harness) => Promise<void>) =>
-    withHarness(makeServer, setup, platformOptions, run);
-
-  describe(`${name} conformance`, () => {
-    describe.each(setups.filter((s) => s !== 'object-parser'))('with setup %s', (setup) => {
-      test.each(ACCEPTED.map((c) => [c.name, c] as const))('%s', (_name, c) =>
-        harness(setup, c.options, async (h) => {
-          c.check(await send(h, c.request(h.forge)), h);
-          expect(h.errors).toEqual([]);
-        }),
-      );
-    });
-
-    describe('rejects, without running a handler and with a coded error for the hook', () => {
-      test.each(REJECTED.map((c) => [c.name, c] as const))('%s', (_name, c) =>
-        harness('bare', c.options, async (h) => {
-          const res = await send(h, c.request(h.forge));
-          expect(res.status).toBe(c.status);
-          expect(res.text).toBe('invalid request');
-          expect(h.errors.map((e) => e.code)).toEqual([c.code]);
-          if (c.detail) expect(h.errors[0]?.detail).toMatch(c.detail);
-          expect(h.ran).toEqual([]);
-        }),
-      );
-    });
-
-    test('answers 405 with an Allow header naming GET and POST', () =>
-      harness('bare', {}, async (h) => {
-        const res = await send(h, { method: 'PUT', query: {} });
-        expect(res.status).toBe(405);
-        expect(res.headers['allow']).toBe('GET, POST');
-      }),
-    );
-
-    test('answers 413 to an endless chunked body before it ends, then discards (or cuts off) the rest, runs no handler and keeps serving', () =>
-      harness('bare', { bodyLimit: 1024 }, async (h) => {
-        // 8 MiB more after the 413, written with backpressure: a server that paused the stream would stall here.
-        const res = await sendUnendingBody(h, fromPush(h.forge.wechat.encrypted(textMessage('x'))), undefined, 8 * 1024 ** 2);
-        expect(res.status).toBe(413);
-        expect(res.closed || res.drained >= 8 * 1024 ** 2).toBe(true);
-        expect(h.errors.map((e) => e.code)).toEqual(['ERR_BODY_LIMIT']);
-        expect(h.ran).toEqual([]);
-        expectEchoReply(await send(h, fromPush(h.forge.wechat.encrypted(textMessage('next')))), h, 'next', true);
-      }),
-    );
-
-    test('answers 413 to a declared Content-Length far over the limit without reading the body', () =>
-      harness('bare', { bodyLimit: 1024 }, async (h) => {
-        const res = await sendUnendingBody(h, fromPush(h.forge.wechat.encrypted(textMessage('x'))), 1024 ** 3);
-        expect(res.status).toBe(413);
-        expect(h.errors.map((e) => e.code)).toEqual(['ERR_BODY_LIMIT']);
-        expect(h.ran).toEqual([]);
-        expectEchoReply(await send(h, fromPush(h.forge.wechat.encrypted(textMessage('next')))), h, 'next', true);
-      }),
-    );
-
-    test('answers 500 when a message handler throws, and reports ERR_HANDLER', () =>
-      harness('bare', {}, async (h) => {
-        const res = await send(h, fromPush(h.forge.wechat.encrypted(textMessage(THROW))));
-        expect(res.status).toBe(500);
-        expect(res.text).toBe('error');
-        expect(h.errors.map((e) => e.code)).toEqual(['ERR_HANDLER']);
-        expect(h.frameworkErrors).toEqual([]);
-      }),
-    );
-
-    test('answers 500 when an onInfo handler throws, and reports ERR_HANDLER', () =>
-      harness('bare', {}, async (h) => {
-        const push = h.forge.wechat.component({ InfoType: 'component_verify_ticket', ComponentVerifyTicket: THROW });
-        const res = await send(h, fromPush(push, { endpoint: 'auth' }));
-        expect(res.status).toBe(500);
-        expect(h.errors.map((e) => e.code)).toEqual(['ERR_HANDLER']);
-      }),
-    );
-
-    describeHostile(makeServer);
-
-    if (supports('global-parsers')) describe('behind the app’s global body parsers', () => {
-      test('a sibling route still gets its JSON parsed', () =>
-        harness('global-parsers', {}, async (h) => {
-          const res = await request(h.url).post('/json').send({ hello: 'world' });
-          expect(res.status).toBe(200);
-          expect(res.body).toEqual({ hello: 'world' });
-        }),
-      );
-      test('a push sent as text/plain is still verified on its exact bytes', () =>
-        harness('global-parsers', {}, async (h) => {
-          const res = await send(h, fromPush(h.forge.wechat.encrypted(textMessage('as text')), { contentType: 'text/plain' }));
-          expectEchoReply(res, h, 'as text', true);
-        }),
-      );
-    });
-
-    if (supports('object-parser')) test('fails with an error naming the mounting order when a parser already turned the body into an object', () =>
-      harness('object-parser', {}, async (h) => {
-        const push = h.forge.wechat.encrypted(textMessage('x'));
-        const res = await send(h, { query: push.query, body: '{"xml":"not for wxopen"}', contentType: 'application/json' });
-        expect(res.status).toBe(500);
-        expect(h.frameworkErrors).toHaveLength(1);
-        expect(h.frameworkErrors[0]).toBeInstanceOf(TypeError);
-        expect(String((h.frameworkErrors[0] as Error).message)).toMatch(/Mount wxopen before body parsers/);
-        expect(h.ran).toEqual([]);
+  for (const setup of setups.filter((s) => s !== 'object-parser')) {
+    for (const c of ACCEPTED) {
+      add([`with setup ${setup}`], c.name, setup, c.options, async (h) => {
+        c.check(await send(h, c.request(h.forge)), h);
         expect(h.errors).toEqual([]);
-      }),
-    );
+      });
+    }
+  }
+
+  for (const c of REJECTED) {
+    add(['rejects, without running a handler and with a coded error for the hook'], c.name, 'bare', c.options, async (h) => {
+      const res = await send(h, c.request(h.forge));
+      expect(res.status).toBe(c.status);
+      expect(res.text).toBe('invalid request');
+      expect(h.errors.map((e) => e.code)).toEqual([c.code]);
+      if (c.detail) expect(h.errors[0]?.detail).toMatch(c.detail);
+      expect(h.ran).toEqual([]);
+    });
+  }
+
+  add([], 'answers 405 with an Allow header naming GET and POST', 'bare', {}, async (h) => {
+    const res = await send(h, { method: 'PUT', query: {} });
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe('GET, POST');
   });
+
+  add([], 'answers 413 to an endless chunked body before it ends, then discards (or cuts off) the rest, runs no handler and keeps serving', 'bare', { bodyLimit: 1024 }, async (h) => {
+    // 8 MiB more after the 413, written with backpressure: a server that paused the stream would stall here.
+    const res = await sendUnendingBody(h, fromPush(h.forge.wechat.encrypted(textMessage('x'))), undefined, 8 * 1024 ** 2);
+    expect(res.status).toBe(413);
+    expect(res.closed || res.drained >= 8 * 1024 ** 2).toBe(true);
+    expect(h.errors.map((e) => e.code)).toEqual(['ERR_BODY_LIMIT']);
+    expect(h.ran).toEqual([]);
+    expectEchoReply(await send(h, fromPush(h.forge.wechat.encrypted(textMessage('next')))), h, 'next', true);
+  });
+
+  add([], 'answers 413 to a declared Content-Length far over the limit without reading the body', 'bare', { bodyLimit: 1024 }, async (h) => {
+    const res = await sendUnendingBody(h, fromPush(h.forge.wechat.encrypted(textMessage('x'))), 1024 ** 3);
+    expect(res.status).toBe(413);
+    expect(h.errors.map((e) => e.code)).toEqual(['ERR_BODY_LIMIT']);
+    expect(h.ran).toEqual([]);
+    expectEchoReply(await send(h, fromPush(h.forge.wechat.encrypted(textMessage('next')))), h, 'next', true);
+  });
+
+  add([], 'answers 500 when a message handler throws, and reports ERR_HANDLER', 'bare', {}, async (h) => {
+    const res = await send(h, fromPush(h.forge.wechat.encrypted(textMessage(THROW))));
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('error');
+    expect(h.errors.map((e) => e.code)).toEqual(['ERR_HANDLER']);
+    expect(h.frameworkErrors).toEqual([]);
+  });
+
+  add([], 'answers 500 when an onInfo handler throws, and reports ERR_HANDLER', 'bare', {}, async (h) => {
+    const push = h.forge.wechat.component({ InfoType: 'component_verify_ticket', ComponentVerifyTicket: THROW });
+    const res = await send(h, fromPush(push, { endpoint: 'auth' }));
+    expect(res.status).toBe(500);
+    expect(h.errors.map((e) => e.code)).toEqual(['ERR_HANDLER']);
+  });
+
+  cases.push(...hostileCases());
+
+  if (supports('global-parsers')) {
+    const GLOBAL = ['behind the app’s global body parsers'];
+    add(GLOBAL, 'a sibling route still gets its JSON parsed', 'global-parsers', {}, async (h) => {
+      const res = await request(h.url).post('/json').send({ hello: 'world' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ hello: 'world' });
+    });
+    add(GLOBAL, 'a push sent as text/plain is still verified on its exact bytes', 'global-parsers', {}, async (h) => {
+      const res = await send(h, fromPush(h.forge.wechat.encrypted(textMessage('as text')), { contentType: 'text/plain' }));
+      expectEchoReply(res, h, 'as text', true);
+    });
+  }
+
+  if (supports('object-parser')) {
+    add([], 'fails with an error naming the mounting order when a parser already turned the body into an object', 'object-parser', {}, async (h) => {
+      const push = h.forge.wechat.encrypted(textMessage('x'));
+      const res = await send(h, { query: push.query, body: '{"xml":"not for wxopen"}', contentType: 'application/json' });
+      expect(res.status).toBe(500);
+      expect(h.frameworkErrors).toHaveLength(1);
+      expect(h.frameworkErrors[0]).toBeInstanceOf(TypeError);
+      expect(String((h.frameworkErrors[0] as Error).message)).toMatch(/Mount wxopen before body parsers/);
+      expect(h.ran).toEqual([]);
+      expect(h.errors).toEqual([]);
+    });
+  }
+  return cases;
+}
+
+/**
+ * Registers the adapter conformance suite for one framework integration, as jest tests under
+ * `describe(`${name} conformance`)`. `makeServer` mounts the platform it is given on the framework the way an
+ * app would (see `Setup` for the routes each setup needs) and returns an `http.Server` that is not listening.
+ */
+export function describeConformance(name: string, makeServer: MakeServer, options: ConformanceOptions = {}): void {
+  registerCases(`${name} conformance`, conformanceCases(options), makeServer);
 }
