@@ -42,6 +42,7 @@ describeEachRedisShape('authorizer token across processes', (shape) => {
     await parent.saveVerifyTicket(wechat.pushTicket());
     await scope.store.set(keys.authorizerRefreshToken(AUTHORIZER), refreshToken);
     if (warm) await parent.componentToken();
+    await parent.close(); // the parent only seeds the store: its outbox scan must not outlive the test
     const spawn = (extra: Record<string, string> = {}) =>
       startChild('credentials-child.mjs', {
         ...scope.env,

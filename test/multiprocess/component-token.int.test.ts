@@ -19,6 +19,7 @@ describeEachRedisShape('component token across processes', (shape) => {
   const saveTickets = async (...tickets: string[]) => {
     const credentials = new ComponentCredentials({ appId: fake.componentAppId, appSecret: fake.componentAppSecret, store: redis.store, apiBase: fake.url });
     for (const ticket of tickets) await credentials.saveVerifyTicket(ticket);
+    await credentials.close(); // it only seeds the store: its outbox scan must not outlive the test
   };
 
   const spawn = (extra: Record<string, string> = {}) =>

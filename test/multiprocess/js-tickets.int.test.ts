@@ -42,6 +42,7 @@ describeEachRedisShape('JS-SDK tickets across processes on one Redis', (shape) =
     const keys = credentialKeys(wechat.componentAppId);
     const parent = new ComponentCredentials({ appId: wechat.componentAppId, appSecret: wechat.componentAppSecret, store: scope.store, apiBase: wechat.url });
     await parent.saveVerifyTicket(wechat.pushTicket());
+    await parent.close(); // the parent only seeds the store: its outbox scan must not outlive the test
     for (const appId of AUTHORIZERS) await scope.store.set(keys.authorizerRefreshToken(appId), wechat.addAuthorizer(appId).refreshToken);
     wechat.latency('getticket', 200);
 

@@ -26,10 +26,13 @@ describeEachRedisShape('a bulk release across processes on one Redis', (shape) =
   let fake: FakeWechat | undefined;
   let redis: RedisScope | undefined;
   let children: Child[] = [];
+  let parent: ComponentCredentials | undefined;
 
   afterEach(async () => {
     await Promise.all(children.map((child) => child.kill()));
     children = [];
+    await parent?.close(); // before the store goes: its outbox scan must not outlive the test
+    parent = undefined;
     await redis?.dispose();
     await fake?.close();
   });
@@ -44,8 +47,9 @@ describeEachRedisShape('a bulk release across processes on one Redis', (shape) =
     fake = wechat;
     redis = scope;
     const keys = credentialKeys(wechat.componentAppId);
-    const parent = new ComponentCredentials({ appId: wechat.componentAppId, appSecret: wechat.componentAppSecret, store: scope.store, apiBase: wechat.url });
-    await parent.saveVerifyTicket(wechat.pushTicket());
+    const seeded = new ComponentCredentials({ appId: wechat.componentAppId, appSecret: wechat.componentAppSecret, store: scope.store, apiBase: wechat.url });
+    parent = seeded;
+    await seeded.saveVerifyTicket(wechat.pushTicket());
     const appIds = Array.from({ length: COUNT }, (_, i) => appIdOf(i));
     for (const appId of appIds) await scope.store.set(keys.authorizerRefreshToken(appId), wechat.addMiniProgram(appId).refreshToken);
     const templateId = wechat.addTemplate({ user_version: '7.0.0' }).template_id;
@@ -88,7 +92,7 @@ describeEachRedisShape('a bulk release across processes on one Redis', (shape) =
     await waitUntil('the first process committed half the accounts', () => committed() >= COUNT / 2, 60_000);
     await first.kill('SIGKILL');
 
-    const observer = new ReleaseRunner({ componentAppId: wechat.componentAppId, store: scope.store, clientFor: () => parent.client() });
+    const observer = new ReleaseRunner({ componentAppId: wechat.componentAppId, store: scope.store, clientFor: () => seeded.client() });
     const midway = await observer.status('mp-release-7.0.0');
     expect(midway?.done).toBe(false);
     expect(midway?.counts['pending']).toBeGreaterThan(0);

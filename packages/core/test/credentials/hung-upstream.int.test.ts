@@ -59,6 +59,7 @@ describeRedis('the component token across 3 processes when WeChat fails', () => 
     store = createRedisStore(redisUrl(), { keyPrefix: prefix });
     const parent = new ComponentCredentials({ appId: fake.componentAppId, appSecret: fake.componentAppSecret, store, apiBase: fake.url });
     await parent.saveVerifyTicket(fake.pushTicket());
+    await parent.close(); // the parent only seeds the store: its outbox scan must not outlive the test
     const env = {
       REDIS_URL: redisUrl(),
       WXOPEN_TEST_KEY_PREFIX: prefix,
