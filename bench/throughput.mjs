@@ -11,11 +11,13 @@
 //   npx tsc -b && npm run bench:throughput [-- --quick] [-- --seconds 5 --rounds 3 --warmup 2]
 //     [--groups express,koa,fastify,redis] [--connections 16] [--out FILE] [--cpu-prof DIR]
 //     [--redis-url URL]   (default: a private redis-server on a free port of 7300–7399)
+//     [--baseline DIR]    also the shipped examples of another build (node bench/baseline.mjs <commit> DIR),
+//                         interleaved with this one's: same-run before/after figures of a change
 //
 // --quick is `--seconds 2 --rounds 1 --warmup 1` (about a minute and a half); the default run takes about 7.
 // --cpu-prof DIR starts every server with `node --cpu-prof --cpu-prof-dir DIR`: one .cpuprofile per process,
 // written when it exits (open in Chrome DevTools → Performance).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
@@ -24,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { fork } from 'node:child_process';
 import { WechatSimulator } from '@wxopen/testing';
 import { fixed, int, median, printTable } from './lib/format.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
 import { callsBetween, commandStats, startRedisServer } from './lib/redis-server.mjs';
 import { cpuSecondsOf, startBenchServer, startPeer, startShipped } from './lib/targets.mjs';
 
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'redis-url': { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const seconds = Number(args.seconds ?? (args.quick ? 2 : 5));
@@ -71,25 +75,29 @@ function load(message) {
 }
 
 // ---- the targets ------------------------------------------------------------------------------------------
-const withProfile = (env) => (execArgv.length > 0 ? { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${execArgv.join(' ')}`.trim() } : env);
 const naive = (fw) => ({ id: `${fw}-naive`, label: `${fw} naive handler`, role: 'naive', start: () => startBenchServer(fw, 'naive', secrets, { execArgv }) });
 const bench = (fw) => ({ id: `${fw}-bench`, label: `${fw} bench-only wxopen (MemoryStore)`, role: 'bench', start: () => startBenchServer(fw, 'wxopen', secrets, { execArgv }) });
 const shipped = (fw, env = {}, processes = 1, label = `${fw} example as shipped (file store)`, id = `${fw}-shipped`) => ({
   id,
   label,
   role: env.REDIS_URL ? 'redis' : 'shipped',
-  start: () => startShipped(fw, secrets, { env: withProfile(env), processes, label }),
+  start: () => startShipped(fw, secrets, { env, processes, label, execArgv }),
 });
-const peer = (name, label) => ({ id: `peer-${name}`, label, role: 'peer', start: () => startPeer(name, secrets) });
+/** The shipped example of the --baseline checkout, next to this one's. */
+const baseline = (fw) =>
+  args.baseline === undefined
+    ? []
+    : [{ id: `${fw}-baseline`, label: `${fw} example, baseline build`, role: 'baseline', start: () => startShipped(fw, secrets, { label: `${fw} baseline`, execArgv, checkout: args.baseline }) }];
+const peer = (name, label) => ({ id: `peer-${name}`, label, role: 'peer', start: () => startPeer(name, secrets, execArgv) });
 
 async function groupTargets(group, redisUrl) {
   switch (group) {
     case 'express':
-      return [naive('express'), bench('express'), shipped('express'), shipped('nestjs', {}, 1, 'nestjs example as shipped (Express, file store)'), peer('wechat', 'node-webot wechat 2 (Express)'), peer('easywechat', 'node-easywechat 3 (Express)')];
+      return [naive('express'), bench('express'), shipped('express'), ...baseline('express'), shipped('nestjs', {}, 1, 'nestjs example as shipped (Express, file store)'), peer('wechat', 'node-webot wechat 2 (Express)'), peer('easywechat', 'node-easywechat 3 (Express)')];
     case 'koa':
-      return [naive('koa'), bench('koa'), shipped('koa'), peer('co-wechat', 'co-wechat 2 (Koa)')];
+      return [naive('koa'), bench('koa'), shipped('koa'), ...baseline('koa'), peer('co-wechat', 'co-wechat 2 (Koa)')];
     case 'fastify':
-      return [naive('fastify'), bench('fastify'), shipped('fastify')];
+      return [naive('fastify'), bench('fastify'), shipped('fastify'), ...baseline('fastify')];
     case 'redis':
       return redisUrl === undefined
         ? []
@@ -136,13 +144,19 @@ async function runGroup(group, redisUrl) {
       try {
         servers.push({ target, server: await target.start() });
       } catch (error) {
-        console.error(`${target.label}: cannot start, left out: ${error instanceof Error ? error.message : String(error)}`);
+        // Only another SDK may be missing from the table (it says why); our own servers must run.
+        if (target.role !== 'peer') throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        console.error(`${target.label}: cannot start, left out: ${reason}`);
+        missing.push({ id: target.id, label: target.label, reason });
       }
     }
     const estimate = new Map();
+    const warmed = new Map();
     for (const { target, server } of servers) {
       const warm = await measure(target, server, warmup, poolFor(15_000, warmup), `${target.id}-warmup`);
       estimate.set(target.id, warm.rps);
+      warmed.set(target.id, warm.requests);
     }
     const runs = new Map(servers.map(({ target }) => [target.id, []]));
     for (let round = 0; round < rounds; round++) {
@@ -154,15 +168,35 @@ async function runGroup(group, redisUrl) {
         process.stdout.write(`  ${group} round ${round + 1}/${rounds}: ${target.label} ${int(run.rps)} req/s\n`);
       }
     }
-    for (const { target } of servers) {
+    for (const { target, server } of servers) {
       const list = runs.get(target.id);
       const mid = median(list.map((r) => r.rps));
-      rows.push({ group, id: target.id, label: target.label, role: target.role, rps: mid, median: list.find((r) => r.rps === mid), runs: list });
+      const requests = warmed.get(target.id) + list.reduce((total, r) => total + r.requests, 0);
+      rows.push({ group, id: target.id, label: target.label, role: target.role, rps: mid, median: list.find((r) => r.rps === mid), runs: list, pids: server.pids, requests });
     }
     return rows;
   } finally {
     for (const { server } of servers) await server.stop().catch(() => undefined);
     await stats?.close();
+    if (args['cpu-prof']) for (const row of rows) await printProfile(row);
+  }
+}
+
+/** Where a server's CPU went, from the profile its process wrote on exit (over every request it served). */
+async function printProfile(row) {
+  const dir = args['cpu-prof'];
+  const files = readdirSync(dir).filter((name) => row.pids.some((pid) => name.includes(`.${pid}.`)) && name.endsWith('.cpuprofile'));
+  for (const name of files) {
+    const file = join(dir, name);
+    const summary = await summarizeProfile(file, row.requests / files.length);
+    console.log(`\n#### Profile: ${row.label} (${file}; ${fixed(summary.perRequestUs, 1)} CPU µs per request busy)\n`);
+    printTable(['area', 'µs/req'], [...summary.areas].slice(0, 14).map(([area, us]) => [area, fixed(us, 1)]));
+    console.log('');
+    printTable(['function (self time)', 'µs/req'], summary.self.slice(0, 20).map(([fn, us]) => [fn, fixed(us, 2)]));
+    if (summary.inclusive.length > 0) {
+      console.log('');
+      printTable(['wxopen function (inclusive)', 'µs/req'], summary.inclusive.slice(0, 20).map(([fn, us]) => [fn, fixed(us, 2)]));
+    }
   }
 }
 
@@ -206,12 +240,25 @@ function report(rows) {
       }),
     );
   }
+  const baselines = rows.filter((r) => r.role === 'baseline');
+  if (baselines.length > 0) {
+    console.log('\n### This build against the baseline build (shipped examples, same run, interleaved)\n');
+    printTable(
+      ['framework', 'baseline req/s', 'this build req/s', 'this ÷ baseline', 'server CPU µs/req baseline → this', 'every round, baseline / this'],
+      baselines.map((b) => {
+        const mine = byId.get(`${b.group}-shipped`);
+        return [b.group, int(b.rps), int(mine.rps), fixed(mine.rps / b.rps), `${fixed(b.median.cpuUsPerRequest, 0)} → ${fixed(mine.median.cpuUsPerRequest, 0)}`, `${b.runs.map((r) => int(r.rps)).join(', ')} / ${mine.runs.map((r) => int(r.rps)).join(', ')}`];
+      }),
+    );
+  }
   for (const row of rows.filter((r) => r.median.redisCalls)) {
     console.log(`\n${row.label}: Redis commands per delivery: ${Object.entries(row.median.redisCalls).map(([c, n]) => `${c} ${fixed(n / row.median.requests, 3)}`).join(', ')}`);
   }
   return verdicts;
 }
 
+/** Peers that could not start, and why. */
+const missing = [];
 const started = Date.now();
 console.log(
   `node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
@@ -242,7 +289,8 @@ const result = {
   cpus: cpus().length,
   loadavgAtEnd: loadavg(),
   method: { connections, seconds, rounds, warmup, load: 'autocannon, separate process, distinct deliveries' },
-  rows: rows.map(({ median: m, runs, ...row }) => ({ ...row, p50: m.p50, p99: m.p99, cpuUsPerRequest: m.cpuUsPerRequest, roundTrips: m.roundTrips, redisCalls: m.redisCalls, runs: runs.map((r) => ({ rps: r.rps, p50: r.p50, p99: r.p99, requests: r.requests, checked: r.checked, built: r.built, roundTrips: r.roundTrips })) })),
+  missing,
+  rows: rows.map(({ median: m, runs, pids, ...row }) => ({ ...row, processes: pids.length, p50: m.p50, p99: m.p99, cpuUsPerRequest: m.cpuUsPerRequest, roundTrips: m.roundTrips, redisCalls: m.redisCalls, runs: runs.map((r) => ({ rps: r.rps, p50: r.p50, p99: r.p99, requests: r.requests, checked: r.checked, built: r.built, roundTrips: r.roundTrips })) })),
   verdicts,
 };
 mkdirSync(dirname(outFile), { recursive: true });

@@ -53,8 +53,9 @@ async function forkListening(script, config, label, execArgv = []) {
     pids: [child.pid],
     ports: [port],
     stop: async () => {
+      // Asked first, so that it exits normally (a process started with --cpu-prof then writes its profile).
       if (child.connected) child.send({ type: 'stop' });
-      await sleep(10);
+      await Promise.race([once(child, 'exit'), sleep(5000)]);
       await stopChild(child, 'SIGTERM');
     },
   };
@@ -64,8 +65,8 @@ async function forkListening(script, config, label, execArgv = []) {
  * Starts `node examples/<framework>/dist/index.js` in `dir` with `env` added, and resolves once it prints its
  * `listening on http://HOST:PORT` line. Its output is read and kept (the last lines are shown if it fails).
  */
-async function spawnExample(framework, dir, env, label) {
-  const child = spawn(process.execPath, [join(root, 'examples', framework, 'dist', 'index.js')], {
+async function spawnExample(framework, dir, env, label, execArgv, checkout) {
+  const child = spawn(process.execPath, [...execArgv, join(checkout, 'examples', framework, 'dist', 'index.js')], {
     cwd: dir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,13 +107,13 @@ function exampleDir(secrets) {
 /**
  * The shipped example of `framework`, `processes` copies of it (several only make sense on Redis), with `env`
  * added (e.g. `{ REDIS_URL }`). Each copy has its own working directory (its own demo-credentials file, the
- * same credentials).
+ * same credentials). `checkout`: the repository whose built example runs (default this one; see ../baseline.mjs).
  */
-export async function startShipped(framework, secrets, { env = {}, processes = 1, label = `${framework} shipped` } = {}) {
+export async function startShipped(framework, secrets, { env = {}, processes = 1, label = `${framework} shipped`, execArgv = [], checkout = root } = {}) {
   const dirs = Array.from({ length: processes }, () => exampleDir(secrets));
   const started = [];
   try {
-    for (const dir of dirs) started.push(await spawnExample(framework, dir, env, label));
+    for (const dir of dirs) started.push(await spawnExample(framework, dir, env, label, execArgv, checkout));
   } catch (error) {
     for (const { child } of started) await stopChild(child, 'SIGTERM');
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -135,6 +136,6 @@ export function startBenchServer(framework, variant, secrets, { execArgv = [], .
 }
 
 /** A peer SDK's server, ../peers/<name>.mjs. */
-export function startPeer(name, secrets) {
-  return forkListening(here(`../peers/${name}.mjs`), { secrets }, name);
+export function startPeer(name, secrets, execArgv = []) {
+  return forkListening(here(`../peers/${name}.mjs`), { secrets }, name, execArgv);
 }
