@@ -88,7 +88,12 @@ interface Finished<R> {
 class Flight<R> {
   /** The deadline answered `success`: the reply belongs to `onLate`, retries get `success`. */
   acknowledged = false;
-  done: Finished<R> | undefined;
+  /**
+   * Once finished, what its retries are answered: the rendered reply, or `null` for `success`. Only the reply
+   * string is kept for `ttlMs` (not the handlers' value nor the objects around it): a finished flight is what
+   * the process holds per delivery.
+   */
+  done: string | null | undefined;
   /** When a finished flight stops answering retries (epoch ms on the deliveries' clock). */
   keptUntil = Infinity;
   #waiters: Array<(outcome: { finished?: Finished<R>; error?: unknown }) => void> | undefined;
@@ -103,7 +108,7 @@ class Flight<R> {
   }
 
   finish(finished: Finished<R>): void {
-    this.done = finished;
+    this.done = finished.produced?.reply ?? null;
     this.#settle({ finished });
   }
 
@@ -181,7 +186,7 @@ export class Deliveries {
   /** A retry in this process while the first delivery runs, or shortly after it finished. */
   async #join<R>(flight: Flight<R>): Promise<Outcome<R>> {
     if (flight.acknowledged) return duplicate();
-    if (flight.done !== undefined) return duplicate(flight.done.produced?.reply);
+    if (flight.done !== undefined) return duplicate(flight.done ?? undefined);
     let waited: Finished<R> | undefined;
     try {
       waited = await this.#withDeadline(flight.finished());
