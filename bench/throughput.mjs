@@ -11,6 +11,7 @@
 //   npx tsc -b && npm run bench:throughput [-- --quick] [-- --seconds 5 --rounds 3 --warmup 2]
 //     [--groups express,koa,fastify,redis] [--connections 16] [--out FILE] [--cpu-prof DIR]
 //     [--redis-url URL]   (default: a private redis-server on a free port of 7300–7399)
+//     [--roles naive,bench,shipped,baseline,peer,redis]   only these servers
 //     [--baseline DIR]    also the shipped examples of another build (node bench/baseline.mjs <commit> DIR),
 //                         interleaved with this one's: same-run before/after figures of a change
 //
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     'redis-url': { type: 'string' },
     baseline: { type: 'string' },
+    roles: { type: 'string' },
   },
 });
 const seconds = Number(args.seconds ?? (args.quick ? 2 : 5));
@@ -134,7 +136,8 @@ async function measure(target, server, duration, pool, tag, stats) {
 const poolFor = (rps, duration) => Math.ceil(rps * duration * 1.3) + 500;
 
 async function runGroup(group, redisUrl) {
-  const targets = await groupTargets(group, redisUrl);
+  const roles = args.roles?.split(',');
+  const targets = (await groupTargets(group, redisUrl)).filter((target) => roles === undefined || roles.includes(target.role));
   if (targets.length === 0) return [];
   const stats = group === 'redis' ? commandStats(redisUrl) : undefined;
   const servers = [];
@@ -208,7 +211,7 @@ function report(rows) {
   for (const row of rows) {
     // Each row against the naive handler of its framework; the Redis rows against the file-store row of their group.
     const reference = row.group === 'redis' ? (row.role === 'redis' ? byId.get('redis-file') : undefined) : row.role === 'naive' ? undefined : byId.get(`${row.group}-naive`);
-    const target = row.role === 'redis' ? TARGET_REDIS : row.role === 'shipped' && row.group !== 'redis' ? TARGET_NAIVE : undefined;
+    const target = row.id === 'redis-1' ? TARGET_REDIS : row.role === 'shipped' && row.group !== 'redis' ? TARGET_NAIVE : undefined;
     const ratio = reference ? row.rps / reference.rps : undefined;
     row.ratio = ratio;
     row.versus = reference?.id;
