@@ -94,8 +94,11 @@ class Flight<R> {
    * the process holds per delivery.
    */
   done: string | null | undefined;
-  /** When a finished flight stops answering retries (epoch ms on the deliveries' clock). */
-  keptUntil = Infinity;
+  /**
+   * When a finished flight stops answering retries, in ms since the `Deliveries` was made (a small integer:
+   * held in the object itself, where an epoch time would take a heap number of its own); -1 while it runs.
+   */
+  keptUntil = -1;
   #waiters: Array<(outcome: { finished?: Finished<R>; error?: unknown }) => void> | undefined;
 
   constructor(readonly key: string) {}
@@ -155,9 +158,12 @@ export class Deliveries {
   #kept: Flight<unknown>[] = [];
   #keptHead = 0;
   readonly #sweeper: NodeJS.Timeout;
+  /** The clock's reading when this was made: flights keep their expiry relative to it. */
+  readonly #origin: number;
 
   constructor(options: DeliveriesOptions) {
     this.#options = options;
+    this.#origin = options.now();
     this.#shared = options.store.shared !== false;
     this.#sweeper = setInterval(() => this.#dropExpired(), 1000);
     this.#sweeper.unref();
@@ -173,14 +179,16 @@ export class Deliveries {
 
   deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {
     if (this.#options.ttlMs <= 0) return this.#lead(undefined, delivery, undefined);
-    // One-shot SHA-256 into base64url: the cheapest form that gives both a store key and a fingerprint.
-    const key = hashBase64url(delivery.identity).slice(0, 22);
+    // One-shot SHA-256 into base64url: the cheapest form that gives both a key and a fingerprint. The flight keeps the
+    // whole digest (43 characters): a 22-character slice of it would keep it alive all the same, plus the slice. A
+    // shared store gets the first 22 characters (132 bits), the form its marks have always had.
+    const key = hashBase64url(delivery.identity);
     const running = this.#flights.get(key) as Flight<R> | undefined;
-    if (running !== undefined && running.keptUntil > this.#options.now()) return this.#join(running);
+    if (running !== undefined && (running.keptUntil < 0 || running.keptUntil > this.#elapsed())) return this.#join(running);
     if (!this.#shared && this.#replays.has(fingerprintOfKey(key), delivery.timestamp)) return Promise.resolve(duplicate());
     const flight = new Flight<R>(key);
     this.#flights.set(key, flight as Flight<unknown>);
-    return this.#lead(flight, delivery, key);
+    return this.#lead(flight, delivery, this.#shared ? key.slice(0, 22) : key);
   }
 
   /** A retry in this process while the first delivery runs, or shortly after it finished. */
@@ -297,7 +305,7 @@ export class Deliveries {
   /** Keeps a finished delivery for retries (`ttlMs`) and for replays (until its timestamp leaves the window). */
   async #remember<R>(flight: Flight<R>, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
     // Kept for retries until `ttlMs` on the injected clock; the sweep only frees the memory.
-    flight.keptUntil = this.#options.now() + this.#options.ttlMs;
+    flight.keptUntil = this.#elapsed() + this.#options.ttlMs;
     this.#kept.push(flight as Flight<unknown>);
     if (markKey === undefined) {
       this.#replays.add(fingerprintOfKey(flight.key), delivery.timestamp);
@@ -317,9 +325,14 @@ export class Deliveries {
     if (flight !== undefined && this.#flights.get(flight.key) === (flight as Flight<unknown>)) this.#flights.delete(flight.key);
   }
 
+  /** Ms on the deliveries' clock since this was made. */
+  #elapsed(): number {
+    return this.#options.now() - this.#origin;
+  }
+
   /** Frees the finished flights whose retention is over (they expire in the order they were kept). */
   #dropExpired(): void {
-    const now = this.#options.now();
+    const now = this.#elapsed();
     const kept = this.#kept;
     let head = this.#keptHead;
     while (head < kept.length && (kept[head] as Flight<unknown>).keptUntil <= now) {
