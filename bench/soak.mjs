@@ -13,18 +13,30 @@
 // about half a minute. To
 // see the plateau in a short run, shorten the TTL: --dedup-ttl-ms 2000.
 //
+// First, without HTTP (./lib/marks.mjs): what the acknowledgement contract keeps per delivery, at the library
+// defaults on the examples' FileStore — the live-heap plateau of `--mark-rate` deliveries per second sustained
+// over the whole retention windows (simulated clock), scaled to 1000 deliveries/s; the replay tables (typed
+// arrays, outside the JS heap); and on a private redis-server (port 7300–7399, when redis-server is installed)
+// the bytes of one mark key (MEMORY USAGE), that it holds no plaintext, and the commands per delivery.
+// `--marks-only` stops there.
+//
 // Run from the repo root, after building:
-//   npx tsc -b && node bench/soak.mjs [--adapter express|koa|fastify] [--count 200000] [--connections 32]
-//                                     [--dedup-ttl-ms MS] [--sweep-interval-ms MS] [--interval-ms 5000]
+//   npx tsc -b && npm run bench:soak [-- --marks-only] [-- --adapter express|koa|fastify] [--count 200000]
+//        [--connections 32] [--dedup-ttl-ms MS] [--sweep-interval-ms MS] [--interval-ms 5000]
+//        [--mark-rate 250] [--mark-seconds 660]
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
 import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DEDUP_TTL_MS } from '@wxopen/core';
+/** AuthServer's default dedupTtlMs (packages/core/src/server/options.ts). */
+const DEFAULT_DEDUP_TTL_MS = 30_000;
 import { WechatSimulator } from '@wxopen/testing';
 import { FRAMEWORKS } from './lib/apps.mjs';
 import { fixed, int, mib, printTable } from './lib/format.mjs';
 import { startClient, startServer } from './lib/processes.mjs';
+import { startRedisServer } from './lib/redis-server.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +46,9 @@ const { values: args } = parseArgs({
     'dedup-ttl-ms': { type: 'string' },
     'sweep-interval-ms': { type: 'string' },
     'interval-ms': { type: 'string', default: '5000' },
+    'marks-only': { type: 'boolean', default: false },
+    'mark-rate': { type: 'string', default: '250' },
+    'mark-seconds': { type: 'string', default: '660' },
   },
 });
 if (!FRAMEWORKS.includes(args.adapter)) throw new TypeError(`--adapter must be one of ${FRAMEWORKS.join(', ')}`);
@@ -45,6 +60,53 @@ const options = {
 };
 /** Last-third RSS growth above this share of the RSS at the start of the last third counts as growing. */
 const GROWTH_TOLERANCE = 0.05;
+
+/** Heap per 1000 deliveries/s and bytes per Redis mark the project holds itself to. */
+const TARGET_HEAP_PER_1000 = 5 * 1024 * 1024;
+const TARGET_REDIS_MARK = 150;
+
+async function marks() {
+  const redis = await startRedisServer(Array.from({ length: 100 }, (_, i) => 7300 + ((i + 50 + (process.pid % 50)) % 100)));
+  try {
+    const rate = Number(args['mark-rate']);
+    const seconds = Number(args['mark-seconds']);
+    const child = fork(fileURLToPath(new URL('./lib/marks.mjs', import.meta.url)), [JSON.stringify({ rate, seconds, redisUrl: redis?.url })], {
+      execArgv: ['--expose-gc'],
+    });
+    const answer = await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`marks.mjs exited with code ${code}`)));
+    });
+    if (answer.type === 'error') throw new Error(answer.message);
+    const { inProcess: m, redis: r } = answer;
+    const kept = (m.rate * DEFAULT_DEDUP_TTL_MS) / 1000;
+    const windowSeconds = 300; // the default clock skew: how long a push's timestamp stays accepted
+    console.log(`### What each delivery leaves behind (FileStore, library defaults; ${m.rate} deliveries/s for ${m.seconds} simulated s)\n`);
+    printTable(
+      ['figure', 'value', 'target'],
+      [
+        ['live heap plateau', `${mib(m.heapBytes)} MiB`, ''],
+        ['live heap per 1000 deliveries/s', `${mib(m.heapPer1000)} MiB`, m.heapPer1000 <= TARGET_HEAP_PER_1000 ? 'ok (≤ 5 MiB)' : 'ABOVE 5 MiB'],
+        [`bytes per delivery kept for retries (heap ÷ ${int(kept)} deliveries of the last ${DEFAULT_DEDUP_TTL_MS / 1000} s)`, int(m.heapBytes / kept), ''],
+        ['replay tables (typed arrays, off the JS heap) per 1000 deliveries/s', `${mib((m.arrayBufferBytes * 1000) / m.rate)} MiB`, ''],
+        [`bytes per replay mark (tables ÷ ${int(m.rate * windowSeconds)} pushes of the last ${windowSeconds} s)`, fixed(m.arrayBufferBytes / (m.rate * windowSeconds), 1), ''],
+        ['live heap every 60 simulated s (MiB)', m.samples.map((sample) => mib(sample.heapBytes)).join(', '), 'levels off'],
+        ...(r
+          ? [
+              ['Redis: bytes per mark key (MEMORY USAGE)', `${fixed(r.bytesPerMark, 0)} (max ${r.maxBytes}; ${r.marks} keys, e.g. ${r.exampleKey})`, r.maxBytes <= TARGET_REDIS_MARK ? 'ok (≤ 150 B)' : 'ABOVE 150 B'],
+              ['Redis: mark values', `${r.values.join(', ')} — ${r.plaintext ? 'PLAINTEXT FOUND' : 'no plaintext'}`, 'no plaintext'],
+              ['Redis: commands per delivery (after the first)', `${fixed(r.commandsPerDelivery, 2)} (${Object.entries(r.commands).map(([c, n]) => `${c} ${n}`).join(', ')} over 200)`, '≤ 2'],
+            ]
+          : [['Redis', 'no redis-server on the PATH: not measured', '']]),
+      ],
+    );
+    console.log('');
+  } finally {
+    await redis?.stop();
+  }
+}
+await marks();
+if (args['marks-only']) process.exit(0);
 
 const secrets = WechatSimulator.generateSecrets();
 const server = await startServer(args.adapter, 'wxopen', secrets, { ...options, execArgv: ['--expose-gc'] });

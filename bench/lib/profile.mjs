@@ -9,7 +9,9 @@ function shortUrl(url) {
   if (pkg) return `@wxopen/${pkg[1]}/${pkg[2]}`;
   const module = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url);
   if (module) return `${module[1]}/${module[2]}`;
-  const bench = /\/bench\/(.*)$/.exec(url);
+  const example = /\/examples\/([^/]+)\/dist\/(.*)$/.exec(url);
+  if (example) return `examples/${example[1]}/${example[2]}`;
+  const bench = /\/bench\/((?:lib|peers)\/.*)$/.exec(url);
   if (bench) return `bench/${bench[1]}`;
   return url.replace(/^node:internal\//, 'node:');
 }
@@ -20,7 +22,8 @@ function area({ functionName, url }) {
   if (functionName === '(program)') return 'V8/native (program)';
   if (url.includes('/packages/core/')) return 'wxopen core';
   if (/\/packages\/(express|koa|fastify)\//.test(url)) return 'wxopen adapter';
-  if (url.includes('/bench/')) return 'bench handler';
+  if (/\/examples\/[^/]+\/dist\//.test(url)) return 'wxopen example';
+  if (/\/bench\/(lib|peers)\//.test(url)) return 'bench handler';
   const module = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (module) return `npm: ${module[1]}`;
   if (url.startsWith('node:internal/crypto')) return 'node: crypto';

@@ -112,7 +112,10 @@ export function logEvents(logger: Logger): () => void {
       else if (event.outcome === 'retrying') logger.warn(fields, 'authorization code exchange failed, will retry');
       else logger.info(fields, `authorization code ${event.outcome}`);
     }),
-    subscribe('wxopen:callback', (event) => logger.debug({ event: 'callback', ...event }, 'callback answered')),
+    // Every request publishes one: its fields are copied only when debug lines are written.
+    subscribe('wxopen:callback', (event) => {
+      if (logger.isLevelEnabled('debug')) logger.debug({ event: 'callback', ...event }, 'callback answered');
+    }),
   ];
   return () => {
     for (const stop of unsubscribe.splice(0)) stop();

@@ -114,10 +114,28 @@ export function createMetrics(options: MetricsOptions = {}): WxOpenMetrics {
     registers,
   });
 
+  // One callback is counted per request: the labelled series of each (endpoint, outcome, code) are looked up
+  // once and kept, rather than prom-client hashing a new label object on every request. The key set is small
+  // and fixed (two endpoints, five outcomes, the error codes), so the map stays small.
+  const series = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
+  const callbackSeries = (event: CallbackEvent) => {
+    const key = `${event.endpoint} ${event.outcome} ${event.code ?? ''}`;
+    let found = series.get(key);
+    if (found === undefined) {
+      found = {
+        count: callbacks.labels(known({ endpoint: event.endpoint, outcome: event.outcome, code: event.code })),
+        seconds: callbackSeconds.labels({ endpoint: event.endpoint, outcome: event.outcome }),
+      };
+      series.set(key, found);
+    }
+    return found;
+  };
+
   const unsubscribe = [
     subscribe('wxopen:callback', (event: CallbackEvent) => {
-      callbacks.inc(known({ endpoint: event.endpoint, outcome: event.outcome, code: event.code }));
-      callbackSeconds.observe({ endpoint: event.endpoint, outcome: event.outcome }, event.durationMs / 1000);
+      const series = callbackSeries(event);
+      series.count.inc();
+      series.seconds.observe(event.durationMs / 1000);
     }),
     subscribe('wxopen:token', (event: TokenEvent) => {
       tokenFetches.inc(known({ credential: event.credential, outcome: event.outcome, code: event.code, errcode: event.errcode }));

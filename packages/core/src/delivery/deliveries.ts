@@ -88,9 +88,17 @@ interface Finished<R> {
 class Flight<R> {
   /** The deadline answered `success`: the reply belongs to `onLate`, retries get `success`. */
   acknowledged = false;
-  done: Finished<R> | undefined;
-  /** When a finished flight stops answering retries (epoch ms on the deliveries' clock). */
-  keptUntil = Infinity;
+  /**
+   * Once finished, what its retries are answered: the rendered reply, or `null` for `success`. Only the reply
+   * string is kept for `ttlMs` (not the handlers' value nor the objects around it): a finished flight is what
+   * the process holds per delivery.
+   */
+  done: string | null | undefined;
+  /**
+   * When a finished flight stops answering retries, in ms since the `Deliveries` was made (a small integer:
+   * held in the object itself, where an epoch time would take a heap number of its own); -1 while it runs.
+   */
+  keptUntil = -1;
   #waiters: Array<(outcome: { finished?: Finished<R>; error?: unknown }) => void> | undefined;
 
   constructor(readonly key: string) {}
@@ -103,7 +111,7 @@ class Flight<R> {
   }
 
   finish(finished: Finished<R>): void {
-    this.done = finished;
+    this.done = finished.produced?.reply ?? null;
     this.#settle({ finished });
   }
 
@@ -150,9 +158,12 @@ export class Deliveries {
   #kept: Flight<unknown>[] = [];
   #keptHead = 0;
   readonly #sweeper: NodeJS.Timeout;
+  /** The clock's reading when this was made: flights keep their expiry relative to it. */
+  readonly #origin: number;
 
   constructor(options: DeliveriesOptions) {
     this.#options = options;
+    this.#origin = options.now();
     this.#shared = options.store.shared !== false;
     this.#sweeper = setInterval(() => this.#dropExpired(), 1000);
     this.#sweeper.unref();
@@ -168,20 +179,22 @@ export class Deliveries {
 
   deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {
     if (this.#options.ttlMs <= 0) return this.#lead(undefined, delivery, undefined);
-    // One-shot SHA-256 into base64url: the cheapest form that gives both a store key and a fingerprint.
-    const key = hashBase64url(delivery.identity).slice(0, 22);
+    // One-shot SHA-256 into base64url: the cheapest form that gives both a key and a fingerprint. The flight keeps the
+    // whole digest (43 characters): a 22-character slice of it would keep it alive all the same, plus the slice. A
+    // shared store gets the first 22 characters (132 bits), the form its marks have always had.
+    const key = hashBase64url(delivery.identity);
     const running = this.#flights.get(key) as Flight<R> | undefined;
-    if (running !== undefined && running.keptUntil > this.#options.now()) return this.#join(running);
+    if (running !== undefined && (running.keptUntil < 0 || running.keptUntil > this.#elapsed())) return this.#join(running);
     if (!this.#shared && this.#replays.has(fingerprintOfKey(key), delivery.timestamp)) return Promise.resolve(duplicate());
     const flight = new Flight<R>(key);
     this.#flights.set(key, flight as Flight<unknown>);
-    return this.#lead(flight, delivery, key);
+    return this.#lead(flight, delivery, this.#shared ? key.slice(0, 22) : key);
   }
 
   /** A retry in this process while the first delivery runs, or shortly after it finished. */
   async #join<R>(flight: Flight<R>): Promise<Outcome<R>> {
     if (flight.acknowledged) return duplicate();
-    if (flight.done !== undefined) return duplicate(flight.done.produced?.reply);
+    if (flight.done !== undefined) return duplicate(flight.done ?? undefined);
     let waited: Finished<R> | undefined;
     try {
       waited = await this.#withDeadline(flight.finished());
@@ -292,7 +305,7 @@ export class Deliveries {
   /** Keeps a finished delivery for retries (`ttlMs`) and for replays (until its timestamp leaves the window). */
   async #remember<R>(flight: Flight<R>, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
     // Kept for retries until `ttlMs` on the injected clock; the sweep only frees the memory.
-    flight.keptUntil = this.#options.now() + this.#options.ttlMs;
+    flight.keptUntil = this.#elapsed() + this.#options.ttlMs;
     this.#kept.push(flight as Flight<unknown>);
     if (markKey === undefined) {
       this.#replays.add(fingerprintOfKey(flight.key), delivery.timestamp);
@@ -312,9 +325,14 @@ export class Deliveries {
     if (flight !== undefined && this.#flights.get(flight.key) === (flight as Flight<unknown>)) this.#flights.delete(flight.key);
   }
 
+  /** Ms on the deliveries' clock since this was made. */
+  #elapsed(): number {
+    return this.#options.now() - this.#origin;
+  }
+
   /** Frees the finished flights whose retention is over (they expire in the order they were kept). */
   #dropExpired(): void {
-    const now = this.#options.now();
+    const now = this.#elapsed();
     const kept = this.#kept;
     let head = this.#keptHead;
     while (head < kept.length && (kept[head] as Flight<unknown>).keptUntil <= now) {
