@@ -341,27 +341,26 @@ export function hostileCases(): ConformanceCase<MakeServer>[] {
   });
 
   const PARTIAL = ['a body that never arrives whole'];
-  add(PARTIAL, 'a client that disconnects mid-body runs no handler, reports ERR_BODY or nothing, and the server keeps serving', {}, async (h) => {
-    await sendHalfBody(h, encryptedPush(h.forge), 'destroy');
+  /** Once the connection is gone: at most one ERR_BODY, no handler, nothing thrown to the framework, still serving. */
+  const expectBodyLostQuietly = async (h: Harness): Promise<void> => {
     await h.idle();
-    // Observed on Express, Koa and Fastify: ERR_BODY "stream error" (cause: aborted). Nothing, when the
-    // client is gone before the request is dispatched.
     expect(h.errors.length).toBeLessThanOrEqual(1);
     for (const error of h.errors) expect(error.code).toBe('ERR_BODY');
     expect(h.ran).toEqual([]);
     expect(h.frameworkErrors).toEqual([]);
     await expectStillServing(h);
+  };
+  add(PARTIAL, 'a client that disconnects mid-body runs no handler, reports ERR_BODY or nothing, and the server keeps serving', {}, async (h) => {
+    await sendHalfBody(h, encryptedPush(h.forge), 'destroy');
+    // Observed on Express, Koa and Fastify: ERR_BODY "stream error" (cause: aborted). Nothing, when the
+    // client is gone before the request is dispatched.
+    await expectBodyLostQuietly(h);
   });
   add(PARTIAL, 'a Content-Length larger than the body sent before the client half-closes is answered 400 or closed at once, without a handler', {}, async (h) => {
     const answer = await sendHalfBody(h, encryptedPush(h.forge), 'end');
     // Node (Express, Koa) or Fastify answers its own 400 to the incomplete request; the core sees ERR_BODY.
     if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    await h.idle();
-    expect(h.errors.length).toBeLessThanOrEqual(1);
-    for (const error of h.errors) expect(error.code).toBe('ERR_BODY');
-    expect(h.ran).toEqual([]);
-    expect(h.frameworkErrors).toEqual([]);
-    await expectStillServing(h);
+    await expectBodyLostQuietly(h);
   });
   return cases;
 }
