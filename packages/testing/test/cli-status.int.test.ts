@@ -4,8 +4,8 @@ import { Cluster, Redis } from 'ioredis';
 import type { Store } from '@wxopen/core';
 import { FileStore, credentialKeys } from '@wxopen/core';
 import { RedisStore } from '@wxopen/redis';
-import { describeRedis, redisUrl, startFakeWechat } from '@wxopen/testing';
-import type { FakeWechat } from '@wxopen/testing';
+import { describeRedis, redisUrl, startFakeWechat, startRedisCluster, startRedisSentinel, startRedisServer } from '@wxopen/testing';
+import type { FakeWechat, RedisCluster, RedisSentinel, RedisServer } from '@wxopen/testing';
 import type { ComponentStatus } from '../src/cli/status/collect';
 import {
   cleanEnv,
@@ -13,12 +13,10 @@ import {
   eventually,
   removeTemp,
   startExample,
-  startRedisCluster,
-  startRedisSentinel,
   tempStateFile,
   wxopen,
 } from './cli-support';
-import type { PrivateCluster, PrivateSentinel, RunningExample } from './cli-support';
+import type { RunningExample } from './cli-support';
 
 const MINUTE = 60_000;
 
@@ -204,59 +202,61 @@ describeRedis('wxopen status of a Redis store', () => {
 });
 
 describeWithRedisServer('wxopen status of a Redis Cluster', () => {
-  let cluster: PrivateCluster;
+  let cluster: RedisCluster;
   let client: Cluster;
   const prefix = 'wxopen-test:';
   let appId: string;
 
   beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-    client = new Cluster(cluster.nodes.map((n) => ({ ...n })));
-    // A component whose keys live on the second or third node, not on the one the CLI is given.
-    const first = new Redis(cluster.nodes[0] as { host: string; port: number });
+    cluster = await startRedisCluster({ masters: 3 });
+    client = new Cluster([...cluster.startupNodes]);
+    // A component whose keys live on the second or third node, not on the one the CLI is given (redis-cli
+    // gives the first node the first third of the slots).
+    const first = cluster.nodes[0] as RedisServer;
     do appId = randomAppId();
-    while (Number(await first.call('CLUSTER', 'KEYSLOT', `{${appId}}`)) < Math.floor(16_384 / 3));
-    first.disconnect();
+    while (Number(await first.command('CLUSTER', 'KEYSLOT', `{${appId}}`)) < Math.floor(16_384 / 3));
     await plant(new RedisStore(client, { keyPrefix: prefix }), appId);
   }, 30_000);
   afterAll(async () => {
     await client?.quit();
-    await cluster?.stop();
+    await cluster?.dispose();
   });
 
   test('lists the authorizers from the node that holds the component, given another node', async () => {
-    const entry = `${cluster.nodes[0]?.host}:${cluster.nodes[0]?.port}`;
+    const entry = `${cluster.startupNodes[0]?.host}:${cluster.startupNodes[0]?.port}`;
     await expectPlantedReport(['--cluster', entry, '--key-prefix', prefix, '--appid', appId], cleanEnv(), appId, true);
   });
 
   test('takes the nodes from REDIS_CLUSTER_NODES', async () => {
-    const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
-    await expectPlantedReport(['--key-prefix', prefix], cleanEnv({ REDIS_CLUSTER_NODES: nodes, WECHAT_COMPONENT_APPID: appId }), appId, true);
+    await expectPlantedReport(['--key-prefix', prefix], cleanEnv({ REDIS_CLUSTER_NODES: cluster.nodeList, WECHAT_COMPONENT_APPID: appId }), appId, true);
   });
 });
 
 describeWithRedisServer('wxopen status of Redis behind Sentinel', () => {
-  let sentinel: PrivateSentinel;
+  let master: RedisServer;
+  let sentinel: RedisSentinel;
   const prefix = 'wxopen-test:';
   const appId = randomAppId();
+  const at = () => `${sentinel.host}:${sentinel.port}`;
 
   beforeAll(async () => {
-    sentinel = await startRedisSentinel();
-    const master = new Redis({ host: '127.0.0.1', port: sentinel.masterPort });
-    await plant(new RedisStore(master, { keyPrefix: prefix }), appId);
-    await master.quit();
+    master = await startRedisServer();
+    sentinel = await startRedisSentinel({ master, name: 'wxopen-cli-master' });
+    const client = new Redis({ host: master.host, port: master.port });
+    await plant(new RedisStore(client, { keyPrefix: prefix }), appId);
+    await client.quit();
   }, 30_000);
   afterAll(async () => {
-    await sentinel?.stop();
+    await sentinel?.dispose();
+    await master?.dispose();
   });
 
   test('finds the master through the Sentinel, given by flags', async () => {
-    const at = `${sentinel.sentinel.host}:${sentinel.sentinel.port}`;
-    await expectPlantedReport(['--sentinels', at, '--sentinel-name', sentinel.name, '--key-prefix', prefix, '--appid', appId], cleanEnv(), appId, true);
+    await expectPlantedReport(['--sentinels', at(), '--sentinel-name', sentinel.name, '--key-prefix', prefix, '--appid', appId], cleanEnv(), appId, true);
   });
 
   test('or by REDIS_SENTINELS and REDIS_SENTINEL_NAME, as the examples read them', async () => {
-    const env = cleanEnv({ REDIS_SENTINELS: `${sentinel.sentinel.host}:${sentinel.sentinel.port}`, REDIS_SENTINEL_NAME: sentinel.name, WECHAT_COMPONENT_APPID: appId });
+    const env = cleanEnv({ REDIS_SENTINELS: at(), REDIS_SENTINEL_NAME: sentinel.name, WECHAT_COMPONENT_APPID: appId });
     await expectPlantedReport(['--key-prefix', prefix], env, appId, true);
   });
 
