@@ -13,6 +13,7 @@ import path from 'node:path';
 import { credentialKeys } from '@wxopen/core';
 import { WechatSimulator, startFakeWechat, textMessage } from '@wxopen/testing';
 import type { FakeWechat } from '@wxopen/testing';
+import { childEnv, credentialsEnv } from '../../shared/test/example-process';
 
 jest.setTimeout(30_000);
 
@@ -79,20 +80,7 @@ describe('express example restarted with its default file store', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wxopen-restart-'));
     stateFile = path.join(dir, 'state.json');
     // Our environment without any wxopen setting (REDIS_URL would switch the example to Redis), plus the example's.
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !/^(WECHAT_|WXOPEN_|REDIS_|PORT$|HOST$)/.test(name)),
-    );
-    env = {
-      ...inherited,
-      WECHAT_COMPONENT_APPID: secrets.appId,
-      WECHAT_COMPONENT_SECRET: secrets.appSecret,
-      WECHAT_TOKEN: secrets.token,
-      WECHAT_AES_KEY: secrets.encodingAESKey,
-      WECHAT_API_BASE: fake.url,
-      WXOPEN_STATE_FILE: stateFile,
-      PORT: '0',
-      HOST: '127.0.0.1',
-    };
+    env = childEnv({ ...credentialsEnv(secrets), WECHAT_API_BASE: fake.url, WXOPEN_STATE_FILE: stateFile });
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@
  */
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 import type { Framework } from './example-process';
-import { childEnv, entryOf, kill, startExample } from './example-process';
+import { childEnv, credentialsEnv, entryOf, kill, startExample } from './example-process';
 import { halfSentRequest, keepAliveConnection, parseResponse, responseHead, silentConnection, trickleUpload } from './slow-clients';
 
 const MESSAGE_PATH = '/wechat/callback/wx0000000000000a00';
@@ -18,10 +18,7 @@ const TRICKLE_INTERVAL_MS = 500;
 function startWithLimits(framework: Framework, limits: Record<string, number>) {
   const secrets = WechatSimulator.generateSecrets();
   const env: Record<string, string> = {
-    WECHAT_COMPONENT_APPID: secrets.appId,
-    WECHAT_COMPONENT_SECRET: secrets.appSecret,
-    WECHAT_TOKEN: secrets.token,
-    WECHAT_AES_KEY: secrets.encodingAESKey,
+    ...credentialsEnv(secrets),
     // Nothing here calls the WeChat API; should anything try, it reaches a closed port on this machine.
     WECHAT_API_BASE: 'http://127.0.0.1:9',
   };

@@ -12,7 +12,7 @@ import { WechatSimulator, startFakeWechat, textMessage } from '@wxopen/testing';
 import type { Sample } from './exposition';
 import { parseExposition, valueOf } from './exposition';
 import type { ExampleProcess, Framework } from './example-process';
-import { childEnv, entryOf, kill, removeStateDirectories, startExample } from './example-process';
+import { childEnv, credentialsEnv, entryOf, kill, removeStateDirectories, startExample } from './example-process';
 
 /** The authorizer of the pushes that are handled, and the one of the forged push. */
 const AUTHORIZER = 'wx0000000000000a00';
@@ -86,10 +86,7 @@ export function describeObservability(framework: Framework): void {
       example = startExample(
         entryOf(framework),
         childEnv({
-          WECHAT_COMPONENT_APPID: secrets.appId,
-          WECHAT_COMPONENT_SECRET: secrets.appSecret,
-          WECHAT_TOKEN: secrets.token,
-          WECHAT_AES_KEY: secrets.encodingAESKey,
+          ...credentialsEnv(secrets),
           WECHAT_API_BASE: fake.url,
         }),
       );
@@ -216,10 +213,7 @@ export function describeObservability(framework: Framework): void {
       example = startExample(
         entryOf(framework),
         childEnv({
-          WECHAT_COMPONENT_APPID: secrets.appId,
-          WECHAT_COMPONENT_SECRET: secrets.appSecret,
-          WECHAT_TOKEN: secrets.token,
-          WECHAT_AES_KEY: secrets.encodingAESKey,
+          ...credentialsEnv(secrets),
           WECHAT_API_BASE: 'http://127.0.0.1:9',
           REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
         }),

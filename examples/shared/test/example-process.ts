@@ -43,6 +43,16 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, PORT: '0', HOST: '127.0.0.1', WXOPEN_STATE_FILE: stateFile, ...extra };
 }
 
+/** The four credentials variables every example reads, for the platform `secrets`. */
+export function credentialsEnv(secrets: { appId: string; appSecret: string; token: string; encodingAESKey: string }): Record<string, string> {
+  return {
+    WECHAT_COMPONENT_APPID: secrets.appId,
+    WECHAT_COMPONENT_SECRET: secrets.appSecret,
+    WECHAT_TOKEN: secrets.token,
+    WECHAT_AES_KEY: secrets.encodingAESKey,
+  };
+}
+
 export interface Exited {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

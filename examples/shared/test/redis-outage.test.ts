@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatSimulator, describeRedisServer, startRedisServer, textMessage } from '@wxopen/testing';
+import { childEnv, credentialsEnv, removeStateDirectories } from './example-process';
 
 jest.setTimeout(60_000);
 
@@ -18,22 +19,13 @@ describeRedisServer('an example on Redis when Redis goes away', () => {
   beforeAll(() => {
     if (!existsSync(ENTRY)) throw new Error(`${path.relative(ROOT, ENTRY)} is missing: run \`npx tsc -b\` first`);
   });
+  afterAll(removeStateDirectories);
 
   test('prints its Redis without the password, and one line per outage transition on stderr', async () => {
     const password = 'example-outage-password';
     const server = await startRedisServer({ password });
     const secrets = WechatSimulator.generateSecrets();
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) if (!/^(WECHAT_|WXOPEN_|REDIS_|PORT$|HOST$)/.test(name)) env[name] = value;
-    Object.assign(env, {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL: `redis://:${password}@127.0.0.1:${server.port}/0`,
-      WECHAT_COMPONENT_APPID: secrets.appId,
-      WECHAT_COMPONENT_SECRET: 'example-secret',
-      WECHAT_TOKEN: secrets.token,
-      WECHAT_AES_KEY: secrets.encodingAESKey,
-    });
+    const env = childEnv({ ...credentialsEnv(secrets), REDIS_URL: `redis://:${password}@127.0.0.1:${server.port}/0` });
     const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
