@@ -3,7 +3,7 @@ import type { Express, RequestHandler, Response } from 'express';
 import type { AuthServer } from '@wxopen/core';
 import { authCallback, messageCallback } from '@wxopen/express';
 import type { ProbeResponse, RouteHandler, WxOpenMetrics } from '@wxopen/example-shared';
-import { healthResponse, metricsResponse, onBehalfRoutes } from '@wxopen/example-shared';
+import { healthResponse, metricsResponse, onBehalfRouteTable, onBehalfRoutes } from '@wxopen/example-shared';
 
 export interface AppOptions {
   /** Served at `GET /metrics` when given. */
@@ -27,11 +27,7 @@ export function buildApp(platform: AuthServer, options: AppOptions = {}): Expres
   const app = express();
   app.all('/wechat/auth', authCallback(platform));
   app.all('/wechat/callback/:appid', messageCallback(platform));
-  const onBehalf = onBehalfRoutes(platform);
-  app.get('/wechat/oauth/:appid', mount(onBehalf.oauthRedirect));
-  app.get('/wechat/oauth/:appid/callback', mount(onBehalf.oauthCallback));
-  app.get('/wechat/jssdk/:appid', mount(onBehalf.jssdkConfig));
-  app.get('/wechat/miniprogram/:appid/login', mount(onBehalf.miniProgramLogin));
+  for (const [routePath, handler] of onBehalfRouteTable(onBehalfRoutes(platform))) app.get(routePath, mount(handler));
   app.get('/healthz', async (_req, res) => send(res, await healthResponse(platform)));
   const { metrics } = options;
   if (metrics) app.get('/metrics', async (_req, res) => send(res, await metricsResponse(metrics.registry)));

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, RouteHandlerMethod } from 'fastify'
 import type { AuthServer } from '@wxopen/core';
 import { wxopen } from '@wxopen/fastify';
 import type { ProbeResponse, RouteHandler, ServerLimits, WxOpenMetrics } from '@wxopen/example-shared';
-import { DEFAULT_SERVER_LIMITS, connectionsCheckingIntervalMs, healthResponse, metricsResponse, onBehalfRoutes } from '@wxopen/example-shared';
+import { DEFAULT_SERVER_LIMITS, connectionsCheckingIntervalMs, healthResponse, metricsResponse, onBehalfRouteTable, onBehalfRoutes } from '@wxopen/example-shared';
 
 export interface AppOptions {
   /** Served at `GET /metrics` when given. */
@@ -36,11 +36,7 @@ export async function buildApp(platform: AuthServer, limits: ServerLimits = DEFA
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(limits) },
   });
   await app.register(wxopen, { platform, prefix: '/wechat' });
-  const onBehalf = onBehalfRoutes(platform);
-  app.get('/wechat/oauth/:appid', mount(onBehalf.oauthRedirect));
-  app.get('/wechat/oauth/:appid/callback', mount(onBehalf.oauthCallback));
-  app.get('/wechat/jssdk/:appid', mount(onBehalf.jssdkConfig));
-  app.get('/wechat/miniprogram/:appid/login', mount(onBehalf.miniProgramLogin));
+  for (const [routePath, handler] of onBehalfRouteTable(onBehalfRoutes(platform))) app.get(routePath, mount(handler));
   app.get('/healthz', async (_request, reply) => send(reply, await healthResponse(platform)));
   const { metrics } = options;
   if (metrics) app.get('/metrics', async (_request, reply) => send(reply, await metricsResponse(metrics.registry)));

@@ -5,7 +5,7 @@ import type { RouterMiddleware } from '@koa/router';
 import type { AuthServer } from '@wxopen/core';
 import { koaAuthCallback, koaMessageCallback } from '@wxopen/koa';
 import type { ProbeResponse, RouteHandler, WxOpenMetrics } from '@wxopen/example-shared';
-import { healthResponse, metricsResponse, onBehalfRoutes } from '@wxopen/example-shared';
+import { healthResponse, metricsResponse, onBehalfRouteTable, onBehalfRoutes } from '@wxopen/example-shared';
 
 export interface AppOptions {
   /** Served at `GET /metrics` when given. */
@@ -32,11 +32,7 @@ export function buildApp(platform: AuthServer, options: AppOptions = {}): Koa {
   const router = new Router();
   router.all('/wechat/auth', koaAuthCallback(platform));
   router.all('/wechat/callback/:appid', koaMessageCallback(platform));
-  const onBehalf = onBehalfRoutes(platform);
-  router.get('/wechat/oauth/:appid', mount(onBehalf.oauthRedirect));
-  router.get('/wechat/oauth/:appid/callback', mount(onBehalf.oauthCallback));
-  router.get('/wechat/jssdk/:appid', mount(onBehalf.jssdkConfig));
-  router.get('/wechat/miniprogram/:appid/login', mount(onBehalf.miniProgramLogin));
+  for (const [routePath, handler] of onBehalfRouteTable(onBehalfRoutes(platform))) router.get(routePath, mount(handler));
   router.get('/healthz', async (ctx) => send(ctx, await healthResponse(platform)));
   const { metrics } = options;
   if (metrics) router.get('/metrics', async (ctx) => send(ctx, await metricsResponse(metrics.registry)));

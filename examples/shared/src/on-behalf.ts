@@ -52,6 +52,11 @@ export const ON_BEHALF_PATHS = Object.freeze({
   miniProgramLogin: '/wechat/miniprogram/:appid/login',
 } satisfies Record<keyof OnBehalfRoutes, string>);
 
+/** Each handler of `routes` beside its path, for an app to mount with one loop. */
+export function onBehalfRouteTable(routes: OnBehalfRoutes): readonly (readonly [path: string, handler: RouteHandler])[] {
+  return (Object.keys(ON_BEHALF_PATHS) as (keyof OnBehalfRoutes)[]).map((name) => [ON_BEHALF_PATHS[name], routes[name]] as const);
+}
+
 export interface OnBehalfOptions {
   /**
    * Told each failure answered 5xx or 404, in one line without any secret (the code, WeChat's errcode, the API
