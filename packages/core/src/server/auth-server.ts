@@ -20,7 +20,7 @@ import type { Store } from '../store/types';
 import type { CallbackEvent } from '../observe/channels';
 import { publish } from '../observe/channels';
 import { quote } from '../util/log';
-import type { CallbackRequest, CallbackResponse } from './http';
+import type { BodyLimits, CallbackRequest, CallbackResponse } from './http';
 import { BodyConsumedError, errorResponse, isBodyStream, readBody, replyResponse, textResponse } from './http';
 import type { AuthServerOptions, ErrorContext, ResolvedOptions } from './options';
 import { credentialOptions, resolveOptions } from './options';
@@ -88,6 +88,8 @@ export class AuthServer {
   readonly store: Store;
 
   readonly #options: ResolvedOptions;
+  /** The body limits of `#options`, in the form `readBody` takes (made once, read per request). */
+  readonly #bodyLimits: BodyLimits;
   readonly #envelope: MessageEnvelope;
   readonly #deliveries: Deliveries;
   readonly #infoHandlers = new Map<string, InfoHandler<never>[]>();
@@ -103,6 +105,7 @@ export class AuthServer {
 
   constructor(options: AuthServerOptions) {
     this.#options = resolveOptions(options);
+    this.#bodyLimits = { limit: this.#options.bodyLimit, timeoutMs: this.#options.bodyTimeoutMs, idleTimeoutMs: this.#options.bodyIdleTimeoutMs };
     this.appId = this.#options.appId;
     this.#envelope = new MessageEnvelope(options, { maxClockSkewSeconds: this.#options.maxClockSkewSeconds, now: this.#options.now });
     const given = options.credentials;
@@ -493,14 +496,12 @@ export class AuthServer {
     if (typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && !isBodyStream(body)) {
       return this.#envelope.open(head, body); // a JSON envelope a body parser already read
     }
-    const text = typeof body === 'string' && isWellFormed(body) ? body : decodeBody(await readBody(request, this.#bodyLimits));
-    if (Buffer.byteLength(text, 'utf8') > this.#options.bodyLimit) throw new WxOpenError('ERR_BODY_LIMIT');
-    return this.#envelope.open(head, text);
-  }
-
-  get #bodyLimits() {
-    const o = this.#options;
-    return { limit: o.bodyLimit, timeoutMs: o.bodyTimeoutMs, idleTimeoutMs: o.bodyIdleTimeoutMs };
+    if (typeof body === 'string' && isWellFormed(body)) {
+      // Text a parser already read: readBody (which counts the bytes it reads) is not involved.
+      if (Buffer.byteLength(body, 'utf8') > this.#options.bodyLimit) throw new WxOpenError('ERR_BODY_LIMIT');
+      return this.#envelope.open(head, body);
+    }
+    return this.#envelope.open(head, decodeBody(await readBody(request, this.#bodyLimits)));
   }
 
   /** Runs `task` after the response, reporting its failure to the error hook (`context` undefined: silently). */
