@@ -8,15 +8,13 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fastifyPlugin from 'fastify-plugin';
 import type { AuthServer } from '@wxopen/core';
 import type { ErrorContext } from '@wxopen/core/adapter';
-import { deliver, isBodyStream, pickBody } from '@wxopen/core/adapter';
+import { deliver, isBodyStream, pickBody, requirePlatform } from '@wxopen/core/adapter';
 
 /** A route handler for Fastify's `route`, `post`, `all`, … */
 export type WxOpenRouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 function handler(platform: AuthServer, endpoint: ErrorContext['endpoint'], name: string): WxOpenRouteHandler {
-  if (typeof platform?.handleMessage !== 'function') {
-    throw new TypeError(`${name}: pass the AuthServer whose callbacks it serves, e.g. ${name}(platform)`);
-  }
+  requirePlatform(platform, name);
   return async (request, reply) => {
     const parsed: unknown = request.body;
     // The plugin's parser hands over the payload stream itself (after any preParsing hook); else the raw request.
