@@ -80,16 +80,18 @@ async function marks() {
     if (answer.type === 'error') throw new Error(answer.message);
     const { inProcess: m, redis: r } = answer;
     const kept = (m.rate * DEFAULT_DEDUP_TTL_MS) / 1000;
-    const windowSeconds = 300; // the default clock skew: how long a push's timestamp stays accepted
     console.log(`### What each delivery leaves behind (FileStore, library defaults; ${m.rate} deliveries/s for ${m.seconds} simulated s)\n`);
     printTable(
       ['figure', 'value', 'target'],
       [
         ['live heap plateau', `${mib(m.heapBytes)} MiB`, ''],
         ['live heap per 1000 deliveries/s', `${mib(m.heapPer1000)} MiB`, m.heapPer1000 <= TARGET_HEAP_PER_1000 ? 'ok (≤ 5 MiB)' : 'ABOVE 5 MiB'],
-        [`bytes per delivery kept for retries (heap ÷ ${int(kept)} deliveries of the last ${DEFAULT_DEDUP_TTL_MS / 1000} s)`, int(m.heapBytes / kept), ''],
-        ['replay tables (typed arrays, off the JS heap) per 1000 deliveries/s', `${mib((m.arrayBufferBytes * 1000) / m.rate)} MiB`, ''],
-        [`bytes per replay mark (tables ÷ ${int(m.rate * windowSeconds)} pushes of the last ${windowSeconds} s)`, fixed(m.arrayBufferBytes / (m.rate * windowSeconds), 1), ''],
+        [`live heap per delivery kept for retries (heap ÷ ${int(kept)} deliveries of the last ${DEFAULT_DEDUP_TTL_MS / 1000} s)`, `${int(m.heapBytes / kept)} B`, ''],
+        ['replies kept for retries (typed arrays, off the JS heap) per 1000 deliveries/s', `${mib((m.memory.keptBytes * 1000) / m.rate)} MiB`, ''],
+        [`bytes per delivery kept for retries (health().deliveries: ${int(m.memory.kept)} kept)`, int(m.memory.keptBytes / m.memory.kept), ''],
+        ['replay tables (typed arrays, off the JS heap) per 1000 deliveries/s', `${mib((m.memory.replayBytes * 1000) / m.rate)} MiB`, ''],
+        [`bytes per replay mark (health().deliveries: ${int(m.memory.replayMarks)} marks)`, fixed(m.memory.replayBytes / m.memory.replayMarks, 1), ''],
+        ['all of it, heap and off-heap (arrayBuffers), per 1000 deliveries/s', `${mib(((m.heapBytes + m.arrayBufferBytes) * 1000) / m.rate)} MiB`, ''],
         ['live heap every 60 simulated s (MiB)', m.samples.map((sample) => mib(sample.heapBytes)).join(', '), 'levels off'],
         ...(r
           ? [

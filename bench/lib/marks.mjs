@@ -68,6 +68,7 @@ export async function inProcessMarks({ rate = 250, seconds = 660 } = {}) {
   await new Promise((resolve) => globalThis.setTimeout(resolve, 1100));
   gc();
   const end = process.memoryUsage();
+  const { deliveries } = await platform.health();
   await platform.close?.();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -80,6 +81,7 @@ export async function inProcessMarks({ rate = 250, seconds = 660 } = {}) {
     samples,
     heapBytes: heap,
     arrayBufferBytes: buffers,
+    memory: deliveries,
     heapPer1000: (heap * 1000) / rate,
     totalPer1000: ((heap + buffers) * 1000) / rate,
   };

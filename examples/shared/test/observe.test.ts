@@ -100,12 +100,14 @@ describe('metrics fed by the diagnostics channels', () => {
   });
 
   test('takes a stored ticket age and an unreachable store from a health report, never over a ticket seen since', async () => {
-    metrics.seed({ status: 'down', store: { reachable: false, error: 'the store is unreachable or too slow' }, problems: [] });
+    const deliveries = { running: 0, kept: 0, keptBytes: 0, replayMarks: 0, replayBytes: 0 };
+    metrics.seed({ status: 'down', store: { reachable: false, error: 'the store is unreachable or too slow' }, deliveries, problems: [] });
     expect(valueOf(await samples(metrics), 'wxopen_store_up')).toBe(0);
     const report = (ageMs: number) => ({
       status: 'ok' as const,
       store: { reachable: true },
       credentials: { ticket: { present: true, ageMs, stale: false }, componentToken: { present: false }, authorizations: { pending: 0 } },
+      deliveries,
       problems: [],
     });
     metrics.seed(report(300_000));

@@ -15,9 +15,10 @@
  * 3. **run** — the handlers. If they are still running at the reply deadline, `success` is answered (the push is
  *    claimed by this live process) and their reply goes to `onLate`: a late reply goes out once, never also to a
  *    retry. A failure releases the claim so WeChat's retry runs the push again.
- * 4. **done** — the reply is kept in this process for `ttlMs` for WeChat's retries, and the push is remembered
- *    until its timestamp leaves the accepted window, so a replay of the same signed request is not run again:
- *    in the shared store as a bare mark (no plaintext, no reply), or in this process's `ReplayGuard`.
+ * 4. **done** — the reply is kept in this process for `ttlMs` for WeChat's retries (`KeptReplies`, outside the JS
+ *    heap), and the push is remembered until its timestamp leaves the accepted window, so a replay of the same
+ *    signed request is not run again: in the shared store as a bare mark (no plaintext, no reply), or in this
+ *    process's `ReplayGuard`.
  *
  * Store calls are bounded by the store they are given (see `GuardedStore`): an unreachable store fails the claim
  * with `ERR_STORE`, answered 503, never `success`.
@@ -27,7 +28,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/types';
 import { TimeoutQueue, TimeoutQueues } from '../util/timeout-queue';
 import type { Timeout } from '../util/timeout-queue';
+import { KeptReplies } from './kept-replies';
 import { ReplayGuard, fingerprintOfKey } from './replay-guard';
+import type { Fingerprint } from './replay-guard';
 
 /** What the handlers of a delivery produced: their value and the rendered reply message (`undefined` = `success`). */
 export interface Produced<R> {
@@ -81,27 +84,18 @@ interface Finished<R> {
 }
 
 /**
- * One delivery in this process: running, or finished and kept for retries. Most deliveries never see a retry, so
- * the flight holds no promise of its own: a retry that joins it registers a waiter (measured: a promise per flight,
- * kept for `ttlMs`, was a third of the bookkeeping's garbage-collection time).
+ * One delivery running in this process (once finished, what its retries get moves to `KeptReplies`). Most
+ * deliveries never see a retry, so the flight holds no promise of its own: a retry that joins it registers a waiter.
  */
 class Flight<R> {
   /** The deadline answered `success`: the reply belongs to `onLate`, retries get `success`. */
   acknowledged = false;
-  /**
-   * Once finished, what its retries are answered: the rendered reply, or `null` for `success`. Only the reply
-   * string is kept for `ttlMs` (not the handlers' value nor the objects around it): a finished flight is what
-   * the process holds per delivery.
-   */
-  done: string | null | undefined;
-  /**
-   * When a finished flight stops answering retries, in ms since the `Deliveries` was made (a small integer:
-   * held in the object itself, where an epoch time would take a heap number of its own); -1 while it runs.
-   */
-  keptUntil = -1;
   #waiters: Array<(outcome: { finished?: Finished<R>; error?: unknown }) => void> | undefined;
 
-  constructor(readonly key: string) {}
+  constructor(
+    readonly key: string,
+    readonly fingerprint: Fingerprint,
+  ) {}
 
   /** What the first request's work produced, once it is over (rejects with its failure). */
   finished(): Promise<Finished<R>> {
@@ -111,7 +105,6 @@ class Flight<R> {
   }
 
   finish(finished: Finished<R>): void {
-    this.done = finished.produced?.reply ?? null;
     this.#settle({ finished });
   }
 
@@ -152,49 +145,56 @@ export class Deliveries {
   /** This process's claims of running deliveries in the shared store. */
   readonly #deadlines = new TimeoutQueues(true);
   readonly #replays: ReplayGuard;
+  /** Finished deliveries, for their retries (`ttlMs`). */
+  readonly #kept: KeptReplies | undefined;
   /** This process's claim value: unique, short (it is stored once per running delivery). */
   readonly #pending = PENDING + crypto.randomBytes(9).toString('base64url');
-  /** Finished flights in the order they finished (so in the order they expire): the retention queue. */
-  #kept: Flight<unknown>[] = [];
-  #keptHead = 0;
   readonly #sweeper: NodeJS.Timeout;
-  /** The clock's reading when this was made: flights keep their expiry relative to it. */
-  readonly #origin: number;
 
   constructor(options: DeliveriesOptions) {
     this.#options = options;
-    this.#origin = options.now();
     this.#shared = options.store.shared !== false;
-    this.#sweeper = setInterval(() => this.#dropExpired(), 1000);
+    this.#kept = options.ttlMs > 0 ? new KeptReplies(options.ttlMs, options.now) : undefined;
+    // Frees the memory of expired retention spans while no delivery comes to do it.
+    this.#sweeper = setInterval(() => this.#kept?.prune(), 1000);
     this.#sweeper.unref();
     this.#leases = new TimeoutQueue(Math.max(1, Math.floor(options.leaseMs / 3)), false);
     this.#replays = new ReplayGuard(options.windowSeconds, options.now);
   }
 
-  /** Deliveries running in this process or kept for retries, and the replay memory of this process. */
-  get footprint(): { readonly flights: number; readonly replayPushes: number; readonly replayBytes: number } {
-    const { pushes, bytes } = this.#replays.footprint;
-    return { flights: this.#flights.size, replayPushes: pushes, replayBytes: bytes };
+  /** Deliveries running in this process, those kept for retries, and the replay memory of this process (bytes outside the heap). */
+  get footprint(): {
+    readonly flights: number;
+    readonly keptPushes: number;
+    readonly keptBytes: number;
+    readonly replayPushes: number;
+    readonly replayBytes: number;
+  } {
+    const replays = this.#replays.footprint;
+    const kept = this.#kept?.footprint ?? { pushes: 0, bytes: 0 };
+    return { flights: this.#flights.size, keptPushes: kept.pushes, keptBytes: kept.bytes, replayPushes: replays.pushes, replayBytes: replays.bytes };
   }
 
   deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {
     if (this.#options.ttlMs <= 0) return this.#lead(undefined, delivery, undefined);
-    // One-shot SHA-256 into base64url: the cheapest form that gives both a key and a fingerprint. The flight keeps the
-    // whole digest (43 characters): a 22-character slice of it would keep it alive all the same, plus the slice. A
-    // shared store gets the first 22 characters (132 bits), the form its marks have always had.
+    // One-shot SHA-256 into base64url: the cheapest form that gives both a key and a fingerprint. Running flights are
+    // found by the whole digest, finished pushes by its first 62 bits; a shared store gets the first 22 characters
+    // (132 bits), the form its marks have always had.
     const key = hashBase64url(delivery.identity);
     const running = this.#flights.get(key) as Flight<R> | undefined;
-    if (running !== undefined && (running.keptUntil < 0 || running.keptUntil > this.#elapsed())) return this.#join(running);
-    if (!this.#shared && this.#replays.has(fingerprintOfKey(key), delivery.timestamp)) return Promise.resolve(duplicate());
-    const flight = new Flight<R>(key);
+    if (running !== undefined) return this.#join(running);
+    const fingerprint = fingerprintOfKey(key);
+    const kept = this.#kept?.get(fingerprint);
+    if (kept !== undefined) return Promise.resolve(duplicate(kept ?? undefined));
+    if (!this.#shared && this.#replays.has(fingerprint, delivery.timestamp)) return Promise.resolve(duplicate());
+    const flight = new Flight<R>(key, fingerprint);
     this.#flights.set(key, flight as Flight<unknown>);
     return this.#lead(flight, delivery, this.#shared ? key.slice(0, 22) : key);
   }
 
-  /** A retry in this process while the first delivery runs, or shortly after it finished. */
+  /** A retry in this process while the first delivery runs. */
   async #join<R>(flight: Flight<R>): Promise<Outcome<R>> {
     if (flight.acknowledged) return duplicate();
-    if (flight.done !== undefined) return duplicate(flight.done ?? undefined);
     let waited: Finished<R> | undefined;
     try {
       waited = await this.#withDeadline(flight.finished());
@@ -285,7 +285,7 @@ export class Deliveries {
         if (answered) delivery.onLate(produced.value, undefined);
         else answer({ value: produced.value, reply: produced.reply, duplicate: false, late: false });
         flight?.finish({ produced });
-        if (flight !== undefined) await this.#remember(flight, markKey, delivery);
+        if (flight !== undefined) await this.#remember(flight, produced.reply, markKey, delivery);
       };
       work().catch((error: unknown) => {
         // A failure before the work ran (the claim): nothing was done; answered 5xx so WeChat retries.
@@ -303,12 +303,12 @@ export class Deliveries {
   }
 
   /** Keeps a finished delivery for retries (`ttlMs`) and for replays (until its timestamp leaves the window). */
-  async #remember<R>(flight: Flight<R>, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
-    // Kept for retries until `ttlMs` on the injected clock; the sweep only frees the memory.
-    flight.keptUntil = this.#elapsed() + this.#options.ttlMs;
-    this.#kept.push(flight as Flight<unknown>);
+  async #remember<R>(flight: Flight<R>, reply: string | undefined, markKey: string | undefined, delivery: Delivery<R>): Promise<void> {
+    // From here its retries are answered from `#kept`: the flight (running, or joined by a retry) is let go.
+    this.#forget(flight);
+    this.#kept?.add(flight.fingerprint, flight.acknowledged ? undefined : reply);
     if (markKey === undefined) {
-      this.#replays.add(fingerprintOfKey(flight.key), delivery.timestamp);
+      this.#replays.add(flight.fingerprint, delivery.timestamp);
       return;
     }
     const window = this.#options.windowSeconds;
@@ -323,31 +323,6 @@ export class Deliveries {
   /** Forgets `flight` (a newer flight of the same push stays). */
   #forget<R>(flight: Flight<R> | undefined): void {
     if (flight !== undefined && this.#flights.get(flight.key) === (flight as Flight<unknown>)) this.#flights.delete(flight.key);
-  }
-
-  /** Ms on the deliveries' clock since this was made. */
-  #elapsed(): number {
-    return this.#options.now() - this.#origin;
-  }
-
-  /** Frees the finished flights whose retention is over (they expire in the order they were kept). */
-  #dropExpired(): void {
-    const now = this.#elapsed();
-    const kept = this.#kept;
-    let head = this.#keptHead;
-    while (head < kept.length && (kept[head] as Flight<unknown>).keptUntil <= now) {
-      this.#forget(kept[head]);
-      kept[head] = undefined as unknown as Flight<unknown>;
-      head++;
-    }
-    if (head === kept.length) {
-      this.#kept = [];
-      head = 0;
-    } else if (head >= 1024 && head * 2 >= kept.length) {
-      this.#kept = kept.slice(head);
-      head = 0;
-    }
-    this.#keptHead = head;
   }
 
   /** Stops the retention sweep (a `Deliveries` that is done with). */

@@ -34,8 +34,22 @@ export interface HealthReport {
   readonly store: { readonly reachable: boolean; readonly latencyMs?: number; readonly error?: string };
   /** The credential chain, when there is one (an AppSecret was given). */
   readonly credentials?: CredentialStatus;
+  /** What this process holds for the acknowledgement contract. */
+  readonly deliveries: DeliveryMemory;
   /** What needs attention, one sentence each. */
   readonly problems: readonly string[];
+}
+
+/** The deliveries this process runs and remembers, and the memory that takes (all of it outside the JS heap). */
+export interface DeliveryMemory {
+  /** Deliveries whose handlers are running. */
+  readonly running: number;
+  /** Finished deliveries whose retries are answered from memory (for `dedupTtlMs`), and their bytes. */
+  readonly kept: number;
+  readonly keptBytes: number;
+  /** Pushes remembered against replays while their timestamp is accepted, and their bytes (0 on a shared store: its marks do it). */
+  readonly replayMarks: number;
+  readonly replayBytes: number;
 }
 
 /** Handles one kind of component push; what it returns is ignored. */
@@ -211,6 +225,14 @@ export class AuthServer {
    */
   async health(): Promise<HealthReport> {
     const problems: string[] = [];
+    const footprint = this.#deliveries.footprint;
+    const deliveries: DeliveryMemory = {
+      running: footprint.flights,
+      kept: footprint.keptPushes,
+      keptBytes: footprint.keptBytes,
+      replayMarks: footprint.replayPushes,
+      replayBytes: footprint.replayBytes,
+    };
     const started = performance.now();
     let store: HealthReport['store'];
     try {
@@ -219,9 +241,9 @@ export class AuthServer {
     } catch (error) {
       store = { reachable: false, error: isWxOpenError(error) ? error.message : 'store failed' };
       problems.push(`the store does not answer: ${store.error}`);
-      return { status: 'down', store, problems };
+      return { status: 'down', store, deliveries, problems };
     }
-    if (this.#credentials === undefined) return { status: 'ok', store, problems };
+    if (this.#credentials === undefined) return { status: 'ok', store, deliveries, problems };
     const credentials = await this.#credentials.status();
     if (credentials.ticket.stale) {
       problems.push(
@@ -236,7 +258,7 @@ export class AuthServer {
     if ((credentials.authorizations.oldestAgeMs ?? 0) > 600_000) {
       problems.push(`${credentials.authorizations.pending} authorization code(s) waiting for their exchange for over 10 minutes`);
     }
-    return { status: problems.length > 0 ? 'degraded' : 'ok', store, credentials, problems };
+    return { status: problems.length > 0 ? 'degraded' : 'ok', store, credentials, deliveries, problems };
   }
 
   /** Waits for background work (authorization-code exchanges, release-test replies) to settle. */

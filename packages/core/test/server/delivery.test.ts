@@ -152,6 +152,41 @@ describe('duplicate deliveries', () => {
     expect(runs).toBe(2);
   });
 
+  test('health() reports the deliveries running and those kept for retries, and lets the kept ones go after dedupTtlMs', async () => {
+    let now = 1_700_000_000_000;
+    // A shared store: no replay guard in this process, and its marks live dedupTtlMs (no timestamp window).
+    const store = new SharedMemoryStore({ now: () => now });
+    const { platform } = makePlatform({ store, now: () => now, maxClockSkewSeconds: 0, dedupTtlMs: 1000 });
+    const gate = deferred<void>();
+    let fastRuns = 0;
+    platform.messages.on('text', async (m) => {
+      if (m.Content === 'slow') await gate.promise;
+      else fastRuns++;
+      return `echo: ${m.Content}`;
+    });
+    const fast = textMessage('fast');
+    const slow = send(platform, wechat.encrypted(textMessage('slow')));
+    await send(platform, wechat.encrypted(fast));
+    let report = (await platform.health()).deliveries;
+    expect(report.running).toBe(1);
+    expect(report.kept).toBe(1);
+    expect(report.keptBytes).toBeGreaterThan(0);
+    gate.resolve();
+    await slow;
+    report = (await platform.health()).deliveries;
+    expect([report.running, report.kept]).toEqual([0, 2]);
+    await send(platform, wechat.encrypted(fast));
+    expect(fastRuns).toBe(1);
+    // After dedupTtlMs (and no timestamp window) the push is no longer known: it runs again.
+    now += 1000 + 125;
+    await send(platform, wechat.encrypted(fast));
+    expect(fastRuns).toBe(2);
+    now += 1000 + 125;
+    report = (await platform.health()).deliveries;
+    expect([report.kept, report.keptBytes]).toEqual([0, 0]);
+    await platform.close();
+  });
+
   test('marks expire, so memory does not grow with the number of deliveries', async () => {
     let now = 1_700_000_000_000;
     const store = new SharedMemoryStore({ now: () => now });
