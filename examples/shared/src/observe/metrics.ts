@@ -10,6 +10,7 @@
 import type { ApiEvent, CallbackEvent, HealthReport, OutboxEvent, StoreEvent, TicketEvent, TokenEvent } from '@wxopen/core';
 import { subscribe } from '@wxopen/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CallbackTally } from './callback-tally';
 
 export interface MetricsOptions {
   /** Adds prom-client's default metrics (CPU, memory, event loop lag, GC, handles). Default `true`. */
@@ -53,19 +54,22 @@ export function createMetrics(options: MetricsOptions = {}): WxOpenMetrics {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const callbacks = new Counter({
-    name: 'wxopen_callbacks_total',
-    help: 'Callback requests answered, by endpoint (auth, message), outcome (handled, duplicate, late, verified, rejected) and error code',
-    labelNames: ['endpoint', 'outcome', 'code'] as const,
-    registers,
-  });
-  const callbackSeconds = new Histogram({
-    name: 'wxopen_callback_duration_seconds',
-    help: 'Time from a callback request to its answer, by endpoint and outcome',
-    labelNames: ['endpoint', 'outcome'] as const,
-    buckets: CALLBACK_BUCKETS,
-    registers,
-  });
+  // Counted per callback in plain numbers and labelled when scraped (see CallbackTally).
+  const callbacks: CallbackTally = new CallbackTally(
+    new Counter({
+      name: 'wxopen_callbacks_total',
+      help: 'Callback requests answered, by endpoint (auth, message), outcome (handled, duplicate, late, verified, rejected) and error code',
+      labelNames: ['endpoint', 'outcome', 'code'] as const,
+      registers,
+      collect: () => callbacks.flush(),
+    }),
+    {
+      name: 'wxopen_callback_duration_seconds',
+      help: 'Time from a callback request to its answer, by endpoint and outcome',
+      buckets: CALLBACK_BUCKETS,
+      registers,
+    },
+  );
   const tokenFetches = new Counter({
     name: 'wxopen_token_fetches_total',
     help: 'Token fetches from WeChat, by credential (component, authorizer), outcome (fetched, failed), error code and errcode',
@@ -114,29 +118,8 @@ export function createMetrics(options: MetricsOptions = {}): WxOpenMetrics {
     registers,
   });
 
-  // One callback is counted per request: the labelled series of each (endpoint, outcome, code) are looked up
-  // once and kept, rather than prom-client hashing a new label object on every request. The key set is small
-  // and fixed (two endpoints, five outcomes, the error codes), so the map stays small.
-  const series = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
-  const callbackSeries = (event: CallbackEvent) => {
-    const key = `${event.endpoint} ${event.outcome} ${event.code ?? ''}`;
-    let found = series.get(key);
-    if (found === undefined) {
-      found = {
-        count: callbacks.labels(known({ endpoint: event.endpoint, outcome: event.outcome, code: event.code })),
-        seconds: callbackSeconds.labels({ endpoint: event.endpoint, outcome: event.outcome }),
-      };
-      series.set(key, found);
-    }
-    return found;
-  };
-
   const unsubscribe = [
-    subscribe('wxopen:callback', (event: CallbackEvent) => {
-      const series = callbackSeries(event);
-      series.count.inc();
-      series.seconds.observe(event.durationMs / 1000);
-    }),
+    subscribe('wxopen:callback', (event: CallbackEvent) => callbacks.record(event)),
     subscribe('wxopen:token', (event: TokenEvent) => {
       tokenFetches.inc(known({ credential: event.credential, outcome: event.outcome, code: event.code, errcode: event.errcode }));
     }),
