@@ -16,10 +16,16 @@ export class FingerprintTable {
   #words: Uint32Array;
   #size = 0;
 
-  /** @param width 32-bit words per entry: the two halves of the key, then its values */
-  constructor(width = 2) {
+  /**
+   * @param width 32-bit words per entry: the two halves of the key, then its values
+   * @param expected how many entries it will likely hold (its owner's previous table's count): made that large at
+   *   once, so a table that fills at a steady rate does not grow (each growth rehashes every entry)
+   */
+  constructor(width = 2, expected = 0) {
     this.#width = width;
-    this.#words = new Uint32Array(INITIAL_SLOTS * width);
+    let slots = INITIAL_SLOTS;
+    while (expected * 4 > slots * 3) slots *= 2;
+    this.#words = new Uint32Array(slots * width);
   }
 
   get size(): number {
@@ -77,7 +83,8 @@ export class FingerprintTable {
       const high = old[at] as number;
       const low = old[at + 1] as number;
       if (high === 0 && low === 0) continue;
-      words.set(old.subarray(at, at + width), this.#find(words, high, low) * width);
+      const to = this.#find(words, high, low) * width;
+      for (let k = 0; k < width; k++) words[to + k] = old[at + k] as number;
     }
     this.#words = words;
   }

@@ -28,12 +28,18 @@ const LARGEST_CHUNK = CHUNK_OFFSET_LIMIT;
 
 /** The pushes that finished within one span of time. */
 class Span {
-  readonly table = new FingerprintTable(WIDTH);
+  readonly table: FingerprintTable;
   readonly chunks: Buffer[] = [];
   /** Bytes used in the last chunk. */
   used = 0;
 
-  constructor(readonly start: number) {}
+  /** @param expected the pushes of the span before it: most spans hold about as many */
+  constructor(
+    readonly start: number,
+    expected: number,
+  ) {
+    this.table = new FingerprintTable(WIDTH, expected);
+  }
 
   get bytes(): number {
     let bytes = this.table.bytes;
@@ -99,7 +105,7 @@ export class KeptReplies {
     let span = this.#spans[this.#spans.length - 1];
     // A clock that went back files the push in the newest span, as if it finished at that span's start.
     if (span === undefined || now >= span.start + this.#spanMs) {
-      span = new Span(now - (now % this.#spanMs));
+      span = new Span(now - (now % this.#spanMs), span?.table.size ?? 0);
       this.#spans.push(span);
     }
     const entry = span.table.insert(fingerprint.high, fingerprint.low);

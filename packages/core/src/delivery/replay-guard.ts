@@ -18,6 +18,8 @@ const BUCKET_SECONDS = 8;
 
 export class ReplayGuard {
   readonly #buckets = new Map<number, FingerprintTable>();
+  /** The bucket made last: the next one is made as large as it is full. */
+  #latest: FingerprintTable | undefined;
   readonly #windowSeconds: number;
   readonly #now: () => number;
   #sweptAt = 0;
@@ -51,7 +53,8 @@ export class ReplayGuard {
     const id = Math.floor(timestamp / BUCKET_SECONDS);
     let set = this.#buckets.get(id);
     if (set === undefined) {
-      set = new FingerprintTable();
+      set = new FingerprintTable(2, this.#latest?.size ?? 0);
+      this.#latest = set;
       this.#buckets.set(id, set);
     }
     return set.insert(fingerprint.high, fingerprint.low) >= 0;

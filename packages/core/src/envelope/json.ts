@@ -6,7 +6,7 @@
  */
 import { WxOpenError } from '../errors';
 import { MAX_DEPTH, MAX_ELEMENTS, type XmlRecord, type XmlValue } from '../xml';
-import { isForbiddenName } from '../xml/record';
+import { isForbiddenName, newRecord } from '../xml/record';
 
 function jsonError(detail: string, cause?: unknown): WxOpenError {
   return new WxOpenError('ERR_JSON', { detail, cause });
@@ -70,7 +70,7 @@ function toValue(value: unknown, depth: number, budget: Budget): XmlValue {
 
 function toRecord(object: Record<string, unknown>, depth: number, budget: Budget): XmlRecord {
   if (depth > MAX_DEPTH) throw jsonError('nesting too deep');
-  const record = Object.create(null) as XmlRecord;
+  const record = newRecord();
   for (const key of Object.keys(object)) {
     if (isForbiddenName(key)) throw jsonError('forbidden member name');
     if (++budget.count > MAX_ELEMENTS) throw jsonError('too many members');
