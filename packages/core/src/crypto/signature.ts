@@ -19,12 +19,12 @@ export function sign(parts: readonly string[]): string {
 
 /** `[...parts].sort().join('')`: an insertion sort in code-unit order (what `sort()` does), for a handful of parts. */
 function sortedJoin(parts: readonly string[]): string {
-  const sorted: string[] = [];
-  for (const part of parts) {
-    const text = String(part);
-    let at = sorted.length;
-    while (at > 0 && (sorted[at - 1] as string) > text) at--;
-    sorted.splice(at, 0, text);
+  const sorted: string[] = new Array<string>(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const text = String(parts[i]);
+    let at = i;
+    for (; at > 0 && (sorted[at - 1] as string) > text; at--) sorted[at] = sorted[at - 1] as string;
+    sorted[at] = text;
   }
   let joined = '';
   for (const part of sorted) joined += part;

@@ -264,7 +264,7 @@ export class Deliveries {
         const lease = markKey === undefined ? undefined : this.#renewLease(markKey);
         let produced: Produced<R>;
         try {
-          await delivery.effect?.();
+          if (delivery.effect !== undefined) await delivery.effect(); // most pushes have none: no await, no turn of the queue
           acknowledgeable = true;
           if (deadlinePassed) acknowledgeLate();
           produced = await delivery.run();
