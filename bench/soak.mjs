@@ -15,8 +15,8 @@
 //
 // First, without HTTP (./lib/marks.mjs): what the acknowledgement contract keeps per delivery, at the library
 // defaults on the examples' FileStore — the live-heap plateau of `--mark-rate` deliveries per second sustained
-// over the whole retention windows (simulated clock), scaled to 1000 deliveries/s; the replay tables (typed
-// arrays, outside the JS heap); and on a private redis-server (port 7300–7399, when redis-server is installed)
+// over the whole retention windows (simulated clock), scaled to 1000 deliveries/s; the replies kept for retries
+// and the replay tables (typed arrays, outside the JS heap, from health().deliveries); and on a private redis-server (port 7300–7399, when redis-server is installed)
 // the bytes of one mark key (MEMORY USAGE), that it holds no plaintext, and the commands per delivery.
 // `--marks-only` stops there.
 //
