@@ -52,7 +52,8 @@ class Span {
     const most = reply.length * 3; // the UTF-8 length is at most 3 bytes a UTF-16 code unit
     let chunk = this.chunks[this.chunks.length - 1];
     if (chunk === undefined || this.used + most > chunk.length) {
-      const size = most > LARGEST_CHUNK ? most : Math.min(LARGEST_CHUNK, Math.max(FIRST_CHUNK, (chunk?.length ?? 0) * 2, most));
+      // A reply larger than a chunk gets a chunk of its exact size; others share chunks that double up to 64 KiB.
+      const size = most > LARGEST_CHUNK ? Buffer.byteLength(reply, 'utf8') : Math.min(LARGEST_CHUNK, Math.max(FIRST_CHUNK, (chunk?.length ?? 0) * 2, most));
       // Not from Node's shared pool: a span's buffers must be freed with it, not pin a pool slab.
       chunk = Buffer.allocUnsafeSlow(size);
       this.chunks.push(chunk);
