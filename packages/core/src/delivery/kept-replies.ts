@@ -15,11 +15,15 @@ import { Buffer } from 'node:buffer';
 import { FingerprintTable } from './fingerprint-table';
 import type { Fingerprint } from './replay-guard';
 
-/** Entry words after the key: where the reply starts (chunk × 2¹⁶ + offset), its byte length, ms into the span. */
-const AT = 2;
-const LENGTH = 3;
-const FINISHED = 4;
-const WIDTH = 5;
+/**
+ * Entry words after the key: 30 more bits of the identity (a push is answered only when they match too), where the
+ * reply starts (chunk × 2¹⁶ + offset), its byte length, ms into the span.
+ */
+const CHECK = 2;
+const AT = 3;
+const LENGTH = 4;
+const FINISHED = 5;
+const WIDTH = 6;
 /** The length of a push answered `success` (no reply to keep). */
 const SUCCESS = 0xffffffff;
 const CHUNK_OFFSET_LIMIT = 0x10000;
@@ -112,6 +116,7 @@ export class KeptReplies {
     const entry = span.table.insert(fingerprint.high, fingerprint.low);
     if (entry < 0) return;
     const words = span.table.words;
+    words[entry + CHECK] = fingerprint.check;
     words[entry + FINISHED] = Math.max(0, now - span.start);
     if (reply === undefined) {
       words[entry + LENGTH] = SUCCESS;
@@ -134,6 +139,8 @@ export class KeptReplies {
       const entry = span.table.indexOf(fingerprint.high, fingerprint.low);
       if (entry < 0) continue;
       const words = span.table.words;
+      // Another push with the same 62 bits (about n²/2⁶³ for n pushes kept): not this one's answer.
+      if (words[entry + CHECK] !== fingerprint.check) return undefined;
       if (span.start + (words[entry + FINISHED] as number) + this.#ttlMs <= now) return undefined;
       const length = words[entry + LENGTH] as number;
       return length === SUCCESS ? null : span.read(words[entry + AT] as number, length);

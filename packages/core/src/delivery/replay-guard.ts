@@ -71,13 +71,14 @@ export class ReplayGuard {
   }
 }
 
-/** 64 bits of a push's identity, never all zero (the empty slot). */
+/** 62 bits of a push's identity, never all zero (the empty slot), and 30 more for tables that check them too. */
 export interface Fingerprint {
   readonly high: number;
   readonly low: number;
+  readonly check: number;
 }
 
-/** The first 64 bits of a base64url digest, read from its characters (no buffer to allocate). */
+/** The first 92 bits of a base64url digest, read from its characters (no buffer to allocate). */
 export function fingerprintOfKey(key: string): Fingerprint {
   let high = 0;
   let low = 0;
@@ -86,7 +87,9 @@ export function fingerprintOfKey(key: string): Fingerprint {
   // 30 bits from five characters each, plus two bits of the eleventh: 62 bits (collisions as in the table comment).
   high = (high * 4 + (base64urlValue(key.charCodeAt(10)) >> 4)) >>> 0;
   low >>>= 0;
-  return high === 0 && low === 0 ? { high: 0, low: 1 } : { high, low };
+  let check = 0;
+  for (let i = 11; i < 16; i++) check = check * 64 + base64urlValue(key.charCodeAt(i));
+  return high === 0 && low === 0 ? { high: 0, low: 1, check } : { high, low, check };
 }
 
 function base64urlValue(code: number): number {

@@ -4,7 +4,7 @@ import { fingerprintOfKey } from '../../src/delivery/replay-guard';
 import type { Fingerprint } from '../../src/delivery/replay-guard';
 
 /** Distinct fingerprints, spread as SHA-256 digests are (a multiplicative hash of the index). */
-const fp = (i: number): Fingerprint => ({ high: (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0, low: Math.imul(i + 7, 0x85ebca6b) >>> 0 });
+const fp = (i: number): Fingerprint => ({ high: (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0, low: Math.imul(i + 7, 0x85ebca6b) >>> 0, check: i & 0x3fffffff });
 
 describe('FingerprintTable', () => {
   it('finds every key it was given, with its values, across its growth', () => {
@@ -51,6 +51,21 @@ describe('KeptReplies', () => {
     expect(kept.get(fp(4))).toBe(large);
     expect(kept.get(fp(5))).toBe('after the large one');
     expect(kept.get(fp(6))).toBeUndefined();
+  });
+
+  it('does not answer a push whose 62 bits match a kept one but whose other 30 bits differ', () => {
+    const kept = new KeptReplies(TTL, () => 1_000);
+    kept.add({ high: 7, low: 9, check: 1 }, 'the kept push’s reply');
+    expect(kept.get({ high: 7, low: 9, check: 1 })).toBe('the kept push’s reply');
+    expect(kept.get({ high: 7, low: 9, check: 2 })).toBeUndefined();
+  });
+
+  it('reads 92 bits of the digest, the last 30 from characters 11 to 15', () => {
+    // Two digests that differ only in their 16th character: same 62-bit key, different check.
+    const a = fingerprintOfKey('BAAAAAAAAAAAAAAAAAAAAA');
+    const b = fingerprintOfKey('BAAAAAAAAAAAAAABAAAAAA');
+    expect([a.high, a.low]).toEqual([b.high, b.low]);
+    expect([a.check, b.check]).toEqual([0, 1]);
   });
 
   it('keeps the first answer of a push added twice', () => {
@@ -101,7 +116,7 @@ describe('KeptReplies', () => {
     const reply = `<xml><ToUserName><![CDATA[oUser]]></ToUserName><Content><![CDATA[echo: hello]]></Content></xml>`;
     for (let i = 0; i < 20_000; i++) kept.add(fingerprintOfKey(`k${String(i).padStart(10, '0')}abcdef`), reply);
     const { pushes, bytes } = kept.footprint;
-    // The reply's UTF-8 bytes plus a table slot of 20 bytes at most 3/4 full, plus the chunks' unused tails.
+    // The reply's UTF-8 bytes plus a table slot of 24 bytes at most 3/4 full, plus the chunks' unused tails.
     expect(bytes / pushes).toBeLessThan(reply.length + 60);
   });
 });
