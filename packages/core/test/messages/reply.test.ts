@@ -1,4 +1,5 @@
-import { parseXml, renderReply, reply, type Reply, type ReplyTarget } from '@wxopen/core';
+import { buildXml, parseXml, renderReply, reply, type Reply, type ReplyTarget } from '@wxopen/core';
+import fc from 'fast-check';
 
 const fromUser: ReplyTarget = { ToUserName: 'gh_account', FromUserName: 'o_user', MsgType: 'text' };
 const fromEvent: ReplyTarget = { ToUserName: 'gh_account', FromUserName: 'o_user', MsgType: 'event' };
@@ -158,5 +159,26 @@ describe('reply builders', () => {
 
   it('are frozen', () => {
     expect(Object.isFrozen(reply)).toBe(true);
+  });
+});
+
+describe('renderReply of a text reply (written directly, not through buildXml)', () => {
+  it('writes exactly what buildXml writes for the same record, whatever the text', () => {
+    const piece = fc.string({ unit: 'grapheme', maxLength: 30 });
+    const text = fc.oneof(piece, fc.tuple(piece, piece).map(([a, b]) => `${a}]]>${b}`));
+    fc.assert(
+      fc.property(text.filter((s) => s !== ''), fc.string({ minLength: 1, maxLength: 30 }), fc.string({ minLength: 1, maxLength: 30 }), fc.nat(99_999_999_999), (content, openid, account, createTime) => {
+        const inbound: ReplyTarget = { ToUserName: account, FromUserName: openid, MsgType: 'text' };
+        const expected = buildXml({ ToUserName: openid, FromUserName: account, CreateTime: createTime, MsgType: 'text', Content: content });
+        expect(renderReply(content, inbound, createTime)).toBe(expected);
+        expect(renderReply(reply.text(content), inbound, createTime)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('splits a "]]>" in the text so that the reply still parses to the same text', () => {
+    const xml = render('a]]>b<![CDATA[c');
+    expect(parseXml(xml)['Content']).toBe('a]]>b<![CDATA[c');
   });
 });
