@@ -3,9 +3,9 @@
 //
 // Method (see README.md): every server is a process of its own; the load is autocannon in another process
 // (./lib/cannon.mjs), 16 connections, every request a distinct encrypted text push (own MsgId, nonce, content),
-// taken from a pool built before the clock starts. Per group the servers are started together, each warmed
-// up, then measured `--rounds` times for `--seconds`, the order rotated each round (interleaved); the median
-// round is reported. Every 500th reply is opened, its signature checked, decrypted, and must read
+// taken from a pool built before the clock starts. Per group, `--rounds` times: the servers are started afresh
+// (new processes), each warmed up, then measured for `--seconds`, the order rotated each round (interleaved);
+// the median round is reported (`--same-process`: one process per server for every round). Every 500th reply is opened, its signature checked, decrypted, and must read
 // `echo: <content sent>`; any non-200, error or timeout fails the run.
 //
 //   npx tsc -b && npm run bench:throughput [-- --quick] [-- --seconds 5 --rounds 3 --warmup 2]
@@ -14,8 +14,9 @@
 //     [--roles naive,bench,shipped,baseline,peer,redis]   only these servers
 //     [--baseline DIR]    also the shipped examples of another build (node bench/baseline.mjs <commit> DIR),
 //                         interleaved with this one's: same-run before/after figures of a change
+//     [--same-process]    start each server once, not once per round
 //
-// --quick is `--seconds 2 --rounds 1 --warmup 1` (about a minute and a half); the default run takes about 7.
+// --quick is `--seconds 2 --rounds 1 --warmup 1` (about a minute and a half); the default run takes about 9.
 // --cpu-prof DIR starts every server with `node --cpu-prof --cpu-prof-dir DIR`: one .cpuprofile per process,
 // written when it exits (open in Chrome DevTools → Performance).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     'redis-url': { type: 'string' },
     baseline: { type: 'string' },
     roles: { type: 'string' },
+    'same-process': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds ?? (args.quick ? 2 : 5));
@@ -135,47 +137,76 @@ async function measure(target, server, duration, pool, tag, stats) {
 /** A pool large enough for `duration` seconds at `rps`, with a margin (what it lacks is built while sending). */
 const poolFor = (rps, duration) => Math.ceil(rps * duration * 1.3) + 500;
 
+/**
+ * Starts every target of a group; a peer SDK that cannot start is left out (and said so once), our own servers
+ * must start.
+ */
+async function startAll(targets, left) {
+  const servers = [];
+  try {
+    for (const target of targets) {
+      if (left.has(target.id)) continue;
+      try {
+        servers.push({ target, server: await target.start() });
+      } catch (error) {
+        if (target.role !== 'peer') throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        console.error(`${target.label}: cannot start, left out: ${reason}`);
+        missing.push({ id: target.id, label: target.label, reason });
+        left.add(target.id);
+      }
+    }
+  } catch (error) {
+    for (const { server } of servers) await server.stop().catch(() => undefined);
+    throw error;
+  }
+  return servers;
+}
+
+/**
+ * Measures a group. By default every round starts each server afresh (a new process, warmed up again): two
+ * processes of the same build differ by up to 9 % in CPU per request (measured: the same server started twice,
+ * interleaved), so the median over rounds is also a median over processes. `--same-process` keeps one process
+ * per server for all rounds (faster, noisier between runs).
+ */
 async function runGroup(group, redisUrl) {
   const roles = args.roles?.split(',');
   const targets = (await groupTargets(group, redisUrl)).filter((target) => roles === undefined || roles.includes(target.role));
   if (targets.length === 0) return [];
   const stats = group === 'redis' ? commandStats(redisUrl) : undefined;
-  const servers = [];
+  const left = new Set();
+  const runs = new Map(targets.map((target) => [target.id, []]));
+  const pids = new Map(targets.map((target) => [target.id, []]));
+  const requests = new Map(targets.map((target) => [target.id, 0]));
+  const estimate = new Map();
+  let servers = [];
   const rows = [];
   try {
-    for (const target of targets) {
-      try {
-        servers.push({ target, server: await target.start() });
-      } catch (error) {
-        // Only another SDK may be missing from the table (it says why); our own servers must run.
-        if (target.role !== 'peer') throw error;
-        const reason = error instanceof Error ? error.message : String(error);
-        console.error(`${target.label}: cannot start, left out: ${reason}`);
-        missing.push({ id: target.id, label: target.label, reason });
-      }
-    }
-    const estimate = new Map();
-    const warmed = new Map();
-    for (const { target, server } of servers) {
-      const warm = await measure(target, server, warmup, poolFor(15_000, warmup), `${target.id}-warmup`);
-      estimate.set(target.id, warm.rps);
-      warmed.set(target.id, warm.requests);
-    }
-    const runs = new Map(servers.map(({ target }) => [target.id, []]));
     for (let round = 0; round < rounds; round++) {
+      if (round === 0 || !args['same-process']) {
+        for (const { server } of servers) await server.stop().catch(() => undefined);
+        servers = await startAll(targets, left);
+        for (const { target, server } of servers) {
+          pids.get(target.id).push(...server.pids);
+          const warm = await measure(target, server, warmup, poolFor(estimate.get(target.id) ?? 15_000, warmup), `${target.id}-warmup-${round}`);
+          estimate.set(target.id, Math.max(estimate.get(target.id) ?? 0, warm.rps));
+          requests.set(target.id, requests.get(target.id) + warm.requests);
+        }
+      }
       const order = servers.map((_, i) => servers[(i + round) % servers.length]);
       for (const { target, server } of order) {
         const pool = poolFor(Math.max(estimate.get(target.id), ...runs.get(target.id).map((r) => r.rps)), seconds);
         const run = await measure(target, server, seconds, pool, `${target.id}-${round}`, target.role === 'redis' ? stats : undefined);
         runs.get(target.id).push(run);
+        requests.set(target.id, requests.get(target.id) + run.requests);
         process.stdout.write(`  ${group} round ${round + 1}/${rounds}: ${target.label} ${int(run.rps)} req/s\n`);
       }
     }
-    for (const { target, server } of servers) {
+    for (const target of targets) {
       const list = runs.get(target.id);
+      if (list.length === 0) continue;
       const mid = median(list.map((r) => r.rps));
-      const requests = warmed.get(target.id) + list.reduce((total, r) => total + r.requests, 0);
-      rows.push({ group, id: target.id, label: target.label, role: target.role, rps: mid, median: list.find((r) => r.rps === mid), runs: list, pids: server.pids, requests });
+      rows.push({ group, id: target.id, label: target.label, role: target.role, rps: mid, median: list.find((r) => r.rps === mid), runs: list, pids: pids.get(target.id), requests: requests.get(target.id) });
     }
     return rows;
   } finally {
