@@ -6,7 +6,8 @@
 
 // ── the callback server ─────────────────────────────────────────────────────────────────────────────────
 export { AuthServer } from './server/auth-server';
-export type { DeliveryMemory, HealthReport, InfoHandler } from './server/auth-server';
+export type { HealthReport, InfoHandler } from './server/auth-server';
+export type { DeliveryMemory } from './delivery/deliveries';
 export { formatError } from './server/options';
 export type { AuthServerOptions, CredentialOptions, ErrorContext, ErrorHook, LateReply, LateReplyHook } from './server/options';
 export { MessageRouter } from './server/router';

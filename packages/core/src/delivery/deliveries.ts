@@ -79,6 +79,18 @@ export interface DeliveriesOptions {
   readonly now: () => number;
 }
 
+/** The deliveries this process runs and remembers, and the memory that takes (all of it outside the JS heap). */
+export interface DeliveryMemory {
+  /** Deliveries whose handlers are running. */
+  readonly running: number;
+  /** Finished deliveries whose retries are answered from memory (for `dedupTtlMs`), and their bytes. */
+  readonly kept: number;
+  readonly keptBytes: number;
+  /** Pushes remembered against replays while their timestamp is accepted, and their bytes (0 on a shared store: its marks do it). */
+  readonly replayMarks: number;
+  readonly replayBytes: number;
+}
+
 interface Finished<R> {
   readonly produced: Produced<R> | undefined;
 }
@@ -162,17 +174,11 @@ export class Deliveries {
     this.#replays = new ReplayGuard(options.windowSeconds, options.now);
   }
 
-  /** Deliveries running in this process, those kept for retries, and the replay memory of this process (bytes outside the heap). */
-  get footprint(): {
-    readonly flights: number;
-    readonly keptPushes: number;
-    readonly keptBytes: number;
-    readonly replayPushes: number;
-    readonly replayBytes: number;
-  } {
+  /** What this process holds for the contract: what `health().deliveries` reports. */
+  get memory(): DeliveryMemory {
     const replays = this.#replays.footprint;
     const kept = this.#kept?.footprint ?? { pushes: 0, bytes: 0 };
-    return { flights: this.#flights.size, keptPushes: kept.pushes, keptBytes: kept.bytes, replayPushes: replays.pushes, replayBytes: replays.bytes };
+    return { running: this.#flights.size, kept: kept.pushes, keptBytes: kept.bytes, replayMarks: replays.pushes, replayBytes: replays.bytes };
   }
 
   deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {

@@ -54,10 +54,12 @@ class Span {
   /** Copies `reply` into the chunks; returns where it starts (chunk × 2¹⁶ + offset) and its byte length. */
   write(reply: string): { at: number; length: number } {
     const most = reply.length * 3; // the UTF-8 length is at most 3 bytes a UTF-16 code unit
+    // A reply that may not fit a chunk's offsets gets a chunk of its exact size, to itself (at offset 0); the
+    // others share chunks that double up to 64 KiB.
+    const alone = most > LARGEST_CHUNK;
     let chunk = this.chunks[this.chunks.length - 1];
-    if (chunk === undefined || this.used + most > chunk.length) {
-      // A reply larger than a chunk gets a chunk of its exact size; others share chunks that double up to 64 KiB.
-      const size = most > LARGEST_CHUNK ? Buffer.byteLength(reply, 'utf8') : Math.min(LARGEST_CHUNK, Math.max(FIRST_CHUNK, (chunk?.length ?? 0) * 2, most));
+    if (chunk === undefined || alone || this.used + most > chunk.length) {
+      const size = alone ? Buffer.byteLength(reply, 'utf8') : Math.min(LARGEST_CHUNK, Math.max(FIRST_CHUNK, (chunk?.length ?? 0) * 2, most));
       // Not from Node's shared pool: a span's buffers must be freed with it, not pin a pool slab.
       chunk = Buffer.allocUnsafeSlow(size);
       this.chunks.push(chunk);
@@ -65,8 +67,7 @@ class Span {
     }
     const offset = this.used;
     const length = chunk.write(reply, offset, 'utf8');
-    // A reply larger than a chunk's offsets fit has a chunk to itself, at offset 0.
-    this.used = most > LARGEST_CHUNK ? chunk.length : offset + length;
+    this.used = alone ? chunk.length : offset + length;
     return { at: (this.chunks.length - 1) * CHUNK_OFFSET_LIMIT + offset, length };
   }
 

@@ -6,6 +6,7 @@ import type { ReleaseRunner } from '../release/runner';
 import type { AuditPush } from '../release/types';
 import type { PendingAuthorization } from '../credentials/outbox';
 import { Deliveries } from '../delivery/deliveries';
+import type { DeliveryMemory } from '../delivery/deliveries';
 import type { OpenedPush } from '../envelope/envelope';
 import { MessageEnvelope, parseMessage } from '../envelope/envelope';
 import { WxOpenError, isWxOpenError } from '../errors';
@@ -38,18 +39,6 @@ export interface HealthReport {
   readonly deliveries: DeliveryMemory;
   /** What needs attention, one sentence each. */
   readonly problems: readonly string[];
-}
-
-/** The deliveries this process runs and remembers, and the memory that takes (all of it outside the JS heap). */
-export interface DeliveryMemory {
-  /** Deliveries whose handlers are running. */
-  readonly running: number;
-  /** Finished deliveries whose retries are answered from memory (for `dedupTtlMs`), and their bytes. */
-  readonly kept: number;
-  readonly keptBytes: number;
-  /** Pushes remembered against replays while their timestamp is accepted, and their bytes (0 on a shared store: its marks do it). */
-  readonly replayMarks: number;
-  readonly replayBytes: number;
 }
 
 /** Handles one kind of component push; what it returns is ignored. */
@@ -225,14 +214,7 @@ export class AuthServer {
    */
   async health(): Promise<HealthReport> {
     const problems: string[] = [];
-    const footprint = this.#deliveries.footprint;
-    const deliveries: DeliveryMemory = {
-      running: footprint.flights,
-      kept: footprint.keptPushes,
-      keptBytes: footprint.keptBytes,
-      replayMarks: footprint.replayPushes,
-      replayBytes: footprint.replayBytes,
-    };
+    const deliveries = this.#deliveries.memory;
     const started = performance.now();
     let store: HealthReport['store'];
     try {
