@@ -21,6 +21,15 @@ describe('FingerprintTable', () => {
     expect(table.bytes).toBe(8192 * 12);
   });
 
+  it('is made large enough at once for the entries it expects, so it does not grow while they come', () => {
+    const table = new FingerprintTable(2, 5000);
+    const bytes = table.bytes;
+    expect(bytes).toBe(8192 * 8);
+    for (let i = 0; i < 5000; i++) table.insert(fp(i).high, fp(i).low);
+    expect(table.bytes).toBe(bytes);
+    expect(new FingerprintTable(2).bytes).toBe(256 * 8);
+  });
+
   it('refuses a key it holds already, leaving its values', () => {
     const table = new FingerprintTable(3);
     const at = table.insert(1, 2);
