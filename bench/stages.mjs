@@ -7,9 +7,10 @@
 // first pass is warm-up, the median of the other 3 is printed.
 import { createRequire } from 'node:module';
 import process from 'node:process';
+import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { AuthServer, MessageEnvelope, MessageRouter, parseXml, renderReply, toMessage } from '@wxopen/core';
-import { WechatSimulator, textMessage } from '@wxopen/testing';
+import { WechatSimulator, startFakeWechat, textMessage } from '@wxopen/testing';
 import { fixed, median, printTable } from './lib/format.mjs';
 import { naiveHandler, naiveSteps } from './lib/naive.mjs';
 
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({ options: { n: { type: 'string', default: '1
 const N = Number(args.n);
 const PASSES = 4;
 const AUTHORIZER = 'wx000000000000be0c';
+/** The authorizer's original id, as the fake WeChat names it. */
+const ADDRESSEE = `gh_${AUTHORIZER.slice(-12)}`;
 
 const secrets = WechatSimulator.generateSecrets();
 const { appId, token, encodingAESKey } = secrets;
@@ -35,7 +38,7 @@ let serial = BigInt(Date.now()) * 1_000_000n;
 const inputs = Array.from({ length: PASSES }, (_, pass) =>
   Array.from({ length: N }, (_, i) => {
     serial++;
-    const push = wechat.encrypted(textMessage(`bench ${pass}-${i}`, { msgId: String(serial) }), { nonce: String(serial % 10_000_000_000n) });
+    const push = wechat.encrypted(textMessage(`bench ${pass}-${i}`, { msgId: String(serial), to: ADDRESSEE }), { nonce: String(serial % 10_000_000_000n) });
     const encrypted = parseXml(push.body).Encrypt;
     const head = envelope.readHead(push.query, true);
     const opened = envelope.open(head, push.body);
@@ -78,7 +81,26 @@ const request = ({ push }) => ({ method: 'POST', query: push.query, body: push.b
 const full = platform();
 const noDedup = platform({ dedupTtlMs: 0 });
 const bare = platform({ dedupTtlMs: 0, replyDeadlineMs: 0 });
+// As the shipped examples run: with credentials (so the addressee check runs, the authorizer's original id
+// learnt from the fake WeChat on loopback as after its first message) and the body as the unread stream an adapter
+// passes (one chunk, as a short push arrives).
+const fake = await startFakeWechat({ componentAppId: appId });
+fake.addAuthorizer(AUTHORIZER);
+const credentialed = platform({ credentials: { appSecret: fake.componentAppSecret, api: { apiBase: fake.url } } });
+await credentialed.credentials.keepVerifyTicket(fake.pushTicket());
+await credentialed.credentials.getAuthorizerInfo(AUTHORIZER);
+const streamed = ({ push }) => {
+  const body = new PassThrough();
+  const bytes = Buffer.from(push.body);
+  body.end(bytes);
+  return { method: 'POST', query: push.query, headers: { 'content-length': String(bytes.length) }, body, authorizerAppId: AUTHORIZER };
+};
 const naiveWhole = naiveHandler(secrets);
+const full2 = platform();
+const credentialed2 = platform({ credentials: { appSecret: fake.componentAppSecret, api: { apiBase: fake.url } } });
+await credentialed2.credentials.keepVerifyTicket(fake.pushTicket());
+await credentialed2.credentials.getAuthorizerInfo(AUTHORIZER);
+
 const produced = (i) => async () => ({ value: undefined, reply: i.reply });
 const ignore = () => undefined;
 
@@ -118,8 +140,15 @@ const whole = [
   ['AuthServer.handleMessage, defaults (dedup, replay guard, deadline 4.5 s)', (i) => full.handleMessage(request(i))],
   ['AuthServer.handleMessage, dedupTtlMs 0', (i) => noDedup.handleMessage(request(i))],
   ['AuthServer.handleMessage, dedupTtlMs 0, replyDeadlineMs 0', (i) => bare.handleMessage(request(i))],
+  ['AuthServer.handleMessage, defaults, body as a stream', (i) => full2.handleMessage(streamed(i))],
+  ['AuthServer.handleMessage, defaults, with credentials', (i) => credentialed2.handleMessage(request(i))],
+  ['AuthServer.handleMessage, defaults, with credentials, body as a stream (as shipped)', (i) => credentialed.handleMessage(streamed(i))],
   ['naive handler', (i) => naiveWhole(i.push.query, i.push.body)],
 ];
 const wholeRows = [];
 for (const [name, step] of whole) wholeRows.push([name, fixed(await time(step))]);
 printTable(['pipeline', 'µs per request'], wholeRows);
+
+await credentialed.close();
+await credentialed2.close();
+await fake.close();

@@ -43,6 +43,15 @@ interface Known {
 }
 
 const UNKNOWN_FOR_MS = 60_000;
+const NOT_CACHED: unique symbol = Symbol('not cached');
+
+/** How a message's `ToUserName` relates to the authorizer of its URL (see `AuthorizerTokens.addressee`). */
+export type Addressee = 'same' | 'other' | 'unknown';
+
+function judgeAddressee(appId: string, userName: string, known: string | undefined, owner: string | undefined): Addressee {
+  if ((known !== undefined && known !== userName) || (owner !== undefined && owner !== appId)) return 'other';
+  return known === undefined ? 'unknown' : 'same';
+}
 
 /** Whether a WeChat answer says the refresh token is gone for good (as opposed to WeChat being unreachable). */
 function refusesRefreshToken(error: unknown): error is WechatApiError {
@@ -220,9 +229,31 @@ export class AuthorizerTokens {
     return this.#read(this.#owners, userName, this.#o.keys.userNameOwner(userName));
   }
 
-  async #read(cache: Map<string, Known>, id: string, key: string): Promise<string | undefined> {
+  /**
+   * Whether a message addressed to `userName` (its `ToUserName`) may be for the authorizer `appId`: `'same'`,
+   * `'other'` (either id is known to belong elsewhere) or `'unknown'` (`appId`'s original id is not known yet).
+   *
+   * Answered at once from this process's memory when it holds both answers (every message but the first of an
+   * authorizer in `UNKNOWN_FOR_MS`), as a promise only when the store must be asked: the message path then takes no
+   * turn of the microtask queue for it (measured: two async reads and a `Promise.all` per message, about 1 µs).
+   */
+  addressee(appId: string, userName: string): Addressee | Promise<Addressee> {
+    const known = this.#peek(this.#userNames, appId);
+    const owner = this.#peek(this.#owners, userName);
+    if (known !== NOT_CACHED && owner !== NOT_CACHED) return judgeAddressee(appId, userName, known, owner);
+    return Promise.all([this.userName(appId), this.ownerOf(userName)]).then(([k, o]) => judgeAddressee(appId, userName, k, o));
+  }
+
+  /** What this process holds for `id`: its value (`undefined`: known to be unknown, for now), or `NOT_CACHED`. */
+  #peek(cache: Map<string, Known>, id: string): string | undefined | typeof NOT_CACHED {
     const known = cache.get(id);
     if (known !== undefined && (known.value !== undefined || known.until > this.#now())) return known.value;
+    return NOT_CACHED;
+  }
+
+  async #read(cache: Map<string, Known>, id: string, key: string): Promise<string | undefined> {
+    const cached = this.#peek(cache, id);
+    if (cached !== NOT_CACHED) return cached;
     const value = await this.#o.store.get(key);
     cache.set(id, { value, until: this.#now() + UNKNOWN_FOR_MS });
     return value;

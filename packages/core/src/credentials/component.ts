@@ -38,7 +38,7 @@ import { quote } from '../util/log';
 import { authorizationPageUrl, checkAuthorizationUrlOptions } from './auth-url';
 import type { AuthorizationUrlOptions } from './auth-url';
 import { AuthorizerTokens } from './authorizer-tokens';
-import type { AccessTokenServer } from './authorizer-tokens';
+import type { AccessTokenServer, Addressee } from './authorizer-tokens';
 import { ComponentToken } from './component-token';
 import { credentialKeys } from './keys';
 import type { CredentialKeys } from './keys';
@@ -457,6 +457,15 @@ export class ComponentCredentials implements PushEffects {
   /** The authorizer appid an original id (`gh_…`) belongs to, when known. */
   authorizerOf(userName: string): Promise<string | undefined> {
     return this.#authorizers.ownerOf(userName);
+  }
+
+  /**
+   * Whether a message addressed to `userName` may be for `authorizerAppId` (see `AuthorizerTokens.addressee`):
+   * synchronous when this process already knows, which is the message path's common case.
+   * @internal
+   */
+  addressee(authorizerAppId: string, userName: string): Addressee | Promise<Addressee> {
+    return this.#authorizers.addressee(authorizerAppId, userName);
   }
 
   /** `api_get_authorizer_info`. Also stores the refresh token and the original id it carries. */

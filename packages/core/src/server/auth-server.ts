@@ -2,6 +2,7 @@ import { sendCustomMessage } from '../api/component';
 import type { Client } from '../api/client';
 import type { AccessTokenServer, CredentialStatus } from '../credentials/component';
 import { ComponentCredentials } from '../credentials/component';
+import type { Addressee } from '../credentials/authorizer-tokens';
 import type { ReleaseRunner } from '../release/runner';
 import type { AuditPush } from '../release/types';
 import type { PendingAuthorization } from '../credentials/outbox';
@@ -389,7 +390,8 @@ export class AuthServer {
         this.#warnOnce('swapped-message', "a component push (InfoType) reached the message URL: are the two callback URLs swapped in WeChat's console?");
       }
       const message = toMessage(record);
-      await this.#checkAddressee(routeAppId, message);
+      const checking = this.#checkAddressee(routeAppId, message);
+      if (checking !== undefined) await checking;
       const ctx: MessageContext = {
         authorizerAppId: routeAppId,
         openid: message.FromUserName,
@@ -420,16 +422,21 @@ export class AuthServer {
    * Refuses a message addressed (`ToUserName`) to another authorizer than the URL's, once the original ids are known;
    * an authorizer whose id is not known yet is looked up in the background (`api_get_authorizer_info`).
    */
-  async #checkAddressee(routeAppId: string | undefined, message: WechatMessage | UnknownMessage): Promise<void> {
+  #checkAddressee(routeAppId: string | undefined, message: WechatMessage | UnknownMessage): Promise<void> | undefined {
     const credentials = this.#credentials;
-    if (!this.#options.checkAddressee || credentials === undefined || routeAppId === undefined) return;
+    if (!this.#options.checkAddressee || credentials === undefined || routeAppId === undefined) return undefined;
     const addressee = message.ToUserName;
-    if (RELEASE_TEST_USER_NAMES.has(addressee)) return;
-    const [known, owner] = await Promise.all([credentials.authorizerUserName(routeAppId), credentials.authorizerOf(addressee)]);
-    if ((known !== undefined && known !== addressee) || (owner !== undefined && owner !== routeAppId)) {
-      throw new WxOpenError('ERR_AUTHORIZER', { detail: `ToUserName ${quote(addressee, 40)} is not ${routeAppId}` });
-    }
-    if (known === undefined) this.#learn(routeAppId);
+    if (RELEASE_TEST_USER_NAMES.has(addressee)) return undefined;
+    // Synchronous once this process knows the ids (see `addressee`): no turn of the queue for most messages.
+    const verdict = credentials.addressee(routeAppId, addressee);
+    if (typeof verdict !== 'string') return verdict.then((known) => this.#judgeAddressee(known, routeAppId, addressee));
+    this.#judgeAddressee(verdict, routeAppId, addressee);
+    return undefined;
+  }
+
+  #judgeAddressee(verdict: Addressee, routeAppId: string, addressee: string): void {
+    if (verdict === 'other') throw new WxOpenError('ERR_AUTHORIZER', { detail: `ToUserName ${quote(addressee, 40)} is not ${routeAppId}` });
+    if (verdict === 'unknown') this.#learn(routeAppId);
   }
 
   /** Learns an authorizer's original id in the background, at most once per `LEARN_RETRY_MS` per process. */

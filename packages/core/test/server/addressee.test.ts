@@ -72,3 +72,22 @@ it('lets messages through while an original id is unknown, and asks WeChat at mo
   await platform.idle();
   expect(h.fake.count('api_get_authorizer_info')).toBe(1);
 });
+
+it('judges an addressee from memory once both ids are known, and asks the store only before', async () => {
+  for (const appId of [A, B]) {
+    await h.credentials.queueAuthorization({ authorizerAppId: appId, code: h.fake.registerAuthorizationCode({ appId }), expiresAt: h.fake.clock.now() + 3_600_000, source: 'authorized' });
+  }
+  await waitFor(async () => (await h.credentials.authorizerUserName(A)) === ghOf(A) && (await h.credentials.authorizerUserName(B)) === ghOf(B));
+  // Learnt in this process: answered synchronously, no promise and no turn of the queue.
+  expect(h.credentials.addressee(A, ghOf(A))).toBe('same');
+  expect(h.credentials.addressee(B, ghOf(A))).toBe('other'); // A's id sent to B's URL
+  expect(h.credentials.addressee(A, ghOf(B))).toBe('other');
+  // An id never seen: the store is asked (a promise), and its answer is remembered for the next message.
+  const C = 'wx00000000000000cc';
+  const first = h.credentials.addressee(C, 'gh_unseen00000');
+  expect(first).toBeInstanceOf(Promise);
+  await expect(first).resolves.toBe('unknown');
+  expect(h.credentials.addressee(C, 'gh_unseen00000')).toBe('unknown');
+  // A's original id sent to an unknown authorizer's URL: its owner is known, so it is refused.
+  await expect(Promise.resolve(h.credentials.addressee(C, ghOf(A)))).resolves.toBe('other');
+});
