@@ -5,6 +5,6 @@
 export type { BodyStream, CallbackRequest, CallbackResponse, ParsedJsonBody } from './server/http';
 export { BodyConsumedError, isBodyStream, pickBody } from './server/http';
 export type { ErrorContext } from './server/options';
-export { deliver } from './adapter-kit/deliver';
+export { deliver, writeNodeResponse } from './adapter-kit/deliver';
 export { matchRoute, normalizePrefix, requirePlatform } from './adapter-kit/route';
 export type { CallbackRoute } from './adapter-kit/route';

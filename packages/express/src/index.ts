@@ -7,7 +7,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthServer } from '@wxopen/core';
 import type { CallbackRequest, CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
-import { deliver, matchRoute, normalizePrefix, pickBody, requirePlatform } from '@wxopen/core/adapter';
+import { deliver, matchRoute, normalizePrefix, pickBody, requirePlatform, writeNodeResponse } from '@wxopen/core/adapter';
 
 export interface WxOpenRouterOptions {
   /** The path both URLs are served under, relative to where the router is mounted, e.g. `/wechat`. Default: none. */
@@ -31,7 +31,7 @@ function serve(platform: AuthServer, context: ErrorContext, req: Request, res: R
         authorizerAppId: context.authorizerAppId,
       }),
     )
-    .then((response) => void deliver(platform, context, req, res, () => res.status(response.status).set(response.headers).send(response.body)), next)
+    .then((response) => void deliver(platform, context, req, res, () => writeNodeResponse(res, response)), next)
     .catch((error: unknown) => platform.reportError(error, context));
 }
 

@@ -108,3 +108,31 @@ test('mounting without an AuthServer is a TypeError naming the function, at moun
   expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
   expect(() => wxopenRouter(undefined as never)).toThrow(/wxopenRouter: pass the AuthServer/);
 });
+
+describe('the response as written', () => {
+  const app = express();
+  app.use((_req, res, next) => {
+    res.setHeader('x-frame-options', 'DENY'); // as helmet or a logger would, before wxopen
+    next();
+  });
+  app.use('/wechat', wxopenRouter(makePlatform()));
+
+  test('keeps headers set before it, sets Content-Length and adds no ETag (a SHA-1 of every body, useless on a callback)', async () => {
+    const push = wechat.encrypted(textMessage('written'));
+    const res = await request(app).post(push.url('/wechat/callback/wx00000000000000a1')).set('content-type', 'text/xml').send(push.body);
+    expect(res.status).toBe(200);
+    expect(replyText(res.text)).toBe('echo: written');
+    expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['etag']).toBeUndefined();
+  });
+
+  test('an error answer keeps its extra headers (405 Allow)', async () => {
+    const res = await request(app).put('/wechat/callback/wx00000000000000a1');
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe('GET, POST');
+    expect(res.text).toBe('invalid request');
+  });
+});

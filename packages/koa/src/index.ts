@@ -31,7 +31,9 @@ async function serve<StateT, ContextT>(platform: AuthServer, context: ErrorConte
   const response = await (context.endpoint === 'auth' ? platform.handleAuthEvent(request) : platform.handleMessage(request));
   deliver(platform, context, ctx.req, ctx.res, () => {
     ctx.status = response.status;
-    ctx.set(response.headers);
+    // Straight onto Node's response, where Koa keeps its headers too: `ctx.set(object)` builds two arrays per call.
+    const headers = response.headers;
+    for (const name in headers) ctx.res.setHeader(name, headers[name] as string);
     ctx.body = response.body;
   });
 }

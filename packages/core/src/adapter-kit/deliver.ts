@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthServer } from '../server/auth-server';
 import { WxOpenError } from '../errors';
+import type { CallbackResponse } from '../server/http';
 import type { ErrorContext } from '../server/options';
 
 /** Why `res` can no longer carry a response (another middleware answered, the client left), or `undefined`. */
@@ -33,4 +34,17 @@ export function deliver(platform: AuthServer, context: ErrorContext, req: Incomi
   }
   if (reason !== 'connection closed' || req.complete) platform.reportError(new WxOpenError('ERR_RESPONSE', { detail: reason }), context);
   return false;
+}
+
+/**
+ * Writes the core's response onto a Node `ServerResponse` with Node's own calls: status, headers (merged over any an
+ * earlier middleware set), and the body in one `end`, which also sets `Content-Length`. For frameworks whose
+ * response is Node's (Express): their `send` would add only work a callback answer does not need (Express hashes
+ * every body into an ETag, a SHA-1 per request: about 2 µs in a busy server).
+ */
+export function writeNodeResponse(res: ServerResponse, response: CallbackResponse): void {
+  res.statusCode = response.status;
+  const headers = response.headers;
+  for (const name in headers) res.setHeader(name, headers[name] as string);
+  res.end(response.body);
 }
