@@ -6,5 +6,5 @@ export type { BodyStream, CallbackRequest, CallbackResponse, ParsedJsonBody } fr
 export { BodyConsumedError, isBodyStream, pickBody } from './server/http';
 export type { ErrorContext } from './server/options';
 export { deliver, writeNodeResponse } from './adapter-kit/deliver';
-export { matchRoute, normalizePrefix, requirePlatform } from './adapter-kit/route';
+export { matchRoute, normalizePrefix, queryOf, requirePlatform } from './adapter-kit/route';
 export type { CallbackRoute } from './adapter-kit/route';

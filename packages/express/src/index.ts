@@ -7,7 +7,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthServer } from '@wxopen/core';
 import type { CallbackRequest, CallbackResponse, ErrorContext } from '@wxopen/core/adapter';
-import { deliver, matchRoute, normalizePrefix, pickBody, requirePlatform, writeNodeResponse } from '@wxopen/core/adapter';
+import { deliver, matchRoute, normalizePrefix, pickBody, queryOf, requirePlatform, writeNodeResponse } from '@wxopen/core/adapter';
 
 export interface WxOpenRouterOptions {
   /** The path both URLs are served under, relative to where the router is mounted, e.g. `/wechat`. Default: none. */
@@ -25,7 +25,7 @@ function serve(platform: AuthServer, context: ErrorContext, req: Request, res: R
     .then(() =>
       handle(platform, context.endpoint, {
         method: req.method,
-        query: req.query,
+        query: queryOf(req.url), // not req.query: its parser is a setting (Express 4's default qs mangles a bracket name)
         headers: req.headers,
         body: pickBody(req, (req as { body?: unknown }).body),
         authorizerAppId: context.authorizerAppId,

@@ -136,3 +136,13 @@ describe('the response as written', () => {
     expect(res.text).toBe('invalid request');
   });
 });
+
+test("reads the query as WeChat sent it, whatever the app's query parser ('extended': qs would merge timestamp[b] into timestamp)", async () => {
+  const app = express();
+  app.set('query parser', 'extended');
+  app.all('/wechat/callback/:appid', messageCallback(makePlatform()));
+  const push = wechat.encrypted(textMessage('qs'));
+  const res = await request(app).post(`${push.url('/wechat/callback/wx00000000000000a1')}&timestamp[b]=1`).set('content-type', 'text/xml').send(push.body);
+  expect(res.status).toBe(200);
+  expect(replyText(res.text)).toBe('echo: qs');
+});

@@ -23,6 +23,8 @@ function handler(platform: AuthServer, endpoint: ErrorContext['endpoint'], name:
     const context: ErrorContext = { endpoint, authorizerAppId: typeof appid === 'string' ? appid : undefined };
     const callback = {
       method: request.method,
+      // Fastify has parsed it already (its default parser reads names as `queryOf` does; parsing again costs ~1.5 µs).
+      // A custom `querystringParser` such as qs would merge `timestamp[b]=1` into `timestamp`: keep the default here.
       query: request.query as Record<string, unknown>,
       headers: request.headers,
       body: pickBody(stream, parsed),

@@ -7,7 +7,7 @@
 import type { DefaultContext, DefaultState, Middleware, Next, ParameterizedContext } from 'koa';
 import type { AuthServer } from '@wxopen/core';
 import type { ErrorContext } from '@wxopen/core/adapter';
-import { deliver, matchRoute, normalizePrefix, pickBody, requirePlatform } from '@wxopen/core/adapter';
+import { deliver, matchRoute, normalizePrefix, pickBody, queryOf, requirePlatform } from '@wxopen/core/adapter';
 
 export interface WxOpenRouterOptions {
   /** The path both URLs are served under, e.g. `/wechat`. Default: none. */
@@ -23,7 +23,7 @@ interface ParsedParts {
 async function serve<StateT, ContextT>(platform: AuthServer, context: ErrorContext, ctx: ParameterizedContext<StateT, ContextT>): Promise<void> {
   const request = {
     method: ctx.method,
-    query: ctx.query,
+    query: queryOf(ctx.req.url), // not ctx.query: koa-qs would merge a bracket name (timestamp[b]) into the signed one
     headers: ctx.headers,
     body: pickBody(ctx.req, (ctx as unknown as ParsedParts).request.body),
     authorizerAppId: context.authorizerAppId,

@@ -2,6 +2,7 @@
  * What mounting checks: the platform handed over, and the two callback paths under a prefix for the combined
  * router, `{prefix}/auth` and `{prefix}/callback/:appid`.
  */
+import { parse } from 'node:querystring';
 import type { AuthServer } from '../server/auth-server';
 
 /** Fails at mounting time, not at the first request, when `platform` is not an `AuthServer`. */
@@ -36,4 +37,15 @@ export function matchRoute(path: string, prefix: string): CallbackRoute | undefi
   } catch {
     return undefined; // malformed percent-encoding: not a path of ours
   }
+}
+
+/**
+ * The query of a request URL as WeChat sent it, parsed with `node:querystring` (as Express 5, Koa and Fastify parse
+ * by default: a repeated name gives an array, which the core refuses). For frameworks whose query parser is a
+ * setting: Express 4's default, `qs`, merges `timestamp[b]=1` into the signed `timestamp` and a valid push would be
+ * refused. The result has no prototype, so no name can reach `Object.prototype`.
+ */
+export function queryOf(url: string | undefined): Readonly<Record<string, string | string[] | undefined>> {
+  const at = url === undefined ? -1 : url.indexOf('?');
+  return at < 0 ? {} : parse((url as string).slice(at + 1));
 }
