@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import koaQs from 'koa-qs';
 import Router from '@koa/router';
 import request from 'supertest';
 import { AuthServer } from '@wxopen/core';
@@ -94,4 +95,13 @@ test('mounting without an AuthServer is a TypeError naming the function, at moun
   expect(() => authCallback(undefined as never)).toThrow(/authCallback: pass the AuthServer/);
   expect(() => messageCallback({} as never)).toThrow(/messageCallback: pass the AuthServer/);
   expect(() => wxopenRouter(undefined as never)).toThrow(/wxopenRouter: pass the AuthServer/);
+});
+
+test('reads the query as WeChat sent it, even under koa-qs (qs would merge timestamp[b] into timestamp)', async () => {
+  const app = koaQs(new Koa());
+  app.use(wxopenRouter(makePlatform([]), { prefix: '/wechat' }));
+  const push = wechat.encrypted(textMessage('qs'));
+  const res = await request(app.callback()).post(`${push.url('/wechat/callback/wx00000000000000a1')}&timestamp[b]=1`).set('content-type', 'text/xml').send(push.body);
+  expect(res.status).toBe(200);
+  expect(replyText(res.text)).toBe('echo: qs');
 });
