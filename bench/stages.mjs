@@ -6,6 +6,7 @@
 // Every input is distinct (own MsgId, nonce, ciphertext); each step runs over all n inputs 4 times, the
 // first pass is warm-up, the median of the other 3 is printed.
 import { createRequire } from 'node:module';
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
