@@ -174,8 +174,12 @@ export type {
   FetchLike,
   FetchResponseLike,
   Query,
+  UploadFile,
+  UploadForm,
 } from './api/transport';
 export { Client } from './api/client';
+export { MEDIA_API, uploadAuditMedia, uploadPrivacyExtFile, uploadTempMedia } from './api/media';
+export type { AuditMediaResponse, TempMediaResponse, TempMediaType } from './api/media';
 export type { TokenSource } from './api/client';
 export type { ApiHooks } from './api/hooks';
 export {

@@ -15,7 +15,7 @@ import { Faults } from './fake-wechat/faults';
 import { PushSender } from './fake-wechat/pushes';
 import type { FakeCallbackTarget, FakePush } from './fake-wechat/pushes';
 import { FakeBinary, FakePage, FakeRedirect } from './fake-wechat/route-kit';
-import type { Body, Route } from './fake-wechat/route-kit';
+import type { Body, FakeUpload, Route } from './fake-wechat/route-kit';
 import { ROUTES } from './fake-wechat/routes';
 import { checkOAuthToken, issueOAuthCode } from './fake-wechat/routes-oauth';
 import { FAKE_ERRMSG, FakeState, FakeWechatError, randomId, rid } from './fake-wechat/state';
@@ -26,9 +26,10 @@ import type { FakeDraft, FakeMiniProgram, FakeOAuthGrant, FakeOAuthUser, FakeTem
 export { FAKE_ERRMSG, FakeState } from './fake-wechat/state';
 export type { FakeAuthorizer, FakeStateOptions, FuncInfoEntry, IssuedToken, PendingAuthorization, SentMessage } from './fake-wechat/state';
 export type { Body as FakeRequestBody } from './fake-wechat/routes';
+export type { FakeUpload } from './fake-wechat/route-kit';
 export type { AuditDecision, AuditOutcome, AutoAuditOptions } from './fake-wechat/audits';
 export type { FakeCallbackTarget, FakePush } from './fake-wechat/pushes';
-export type { DomainLists, FakeAudit, FakeAuditStatus, FakeCode, FakeDraft, FakeGrayPlan, FakeJsCode, FakeOAuthCode, FakeOAuthGrant, FakeOAuthUser, FakeOpenAccount, FakeRegistration, FakeRelease, FakeTemplate } from './fake-wechat/wxa-state';
+export type { DomainLists, FakeAudit, FakeAuditStatus, FakeCode, FakeDraft, FakeGrayPlan, FakeJsCode, FakeMedia, FakeOAuthCode, FakeOAuthGrant, FakeOAuthUser, FakeOpenAccount, FakeRegistration, FakeRelease, FakeTemplate } from './fake-wechat/wxa-state';
 export { FakeMiniProgram, FakeWxaState } from './fake-wechat/wxa-state';
 export { OAUTH_AUTHORIZE_ORDER } from './fake-wechat/routes-oauth';
 export { PRIVACY_KEYS } from './fake-wechat/routes-account';
@@ -75,6 +76,8 @@ export interface FakeRequest {
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
   readonly body: Readonly<Body>;
+  /** The files of a multipart upload: name, type and size of each, by field (absent for other requests). */
+  readonly files?: Readonly<Record<string, { readonly filename: string; readonly contentType: string; readonly size: number }>>;
 }
 
 export interface RegisterAuthorizationOptions {
@@ -194,13 +197,25 @@ export function fakeEndpointPath(endpoint: string): string {
   throw new TypeError(`fake WeChat: unknown endpoint \`${endpoint}\`; use a path such as /cgi-bin/component/api_component_token`);
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+/** The text fields and files of a `multipart/form-data` body, parsed by undici (Node's fetch) as a server would. */
+async function readForm(raw: Buffer, contentType: string): Promise<{ fields: Body; files: Map<string, FakeUpload> }> {
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const fields: Body = {};
+  const files = new Map<string, FakeUpload>();
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') fields[name] = value;
+    else files.set(name, { filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+  }
+  return { fields, files };
 }
 
 function send(response: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
@@ -265,23 +280,32 @@ export async function startFakeWechat(options: FakeWechatOptions = {}): Promise<
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake.wechat');
     const path = url.pathname;
-    const text = await readBody(request);
+    const raw = await readBody(request);
     const route = ROUTES.get(path);
     if (!route) return send(response, 404, 'not found', 'text/plain');
     calls[path] = (calls[path] ?? 0) + 1;
 
     let body: Body = {};
+    let files = new Map<string, FakeUpload>();
     let malformed = false;
-    if (request.method === 'POST' && text.trim() !== '') {
+    const contentType = request.headers['content-type'] ?? '';
+    if (request.method === 'POST' && /^multipart\/form-data\b/i.test(contentType)) {
       try {
-        const parsed: unknown = JSON.parse(text);
+        ({ fields: body, files } = await readForm(raw, contentType));
+      } catch {
+        malformed = true;
+      }
+    } else if (request.method === 'POST' && raw.toString('utf8').trim() !== '') {
+      try {
+        const parsed: unknown = JSON.parse(raw.toString('utf8'));
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Body;
         else malformed = true;
       } catch {
         malformed = true;
       }
     }
-    requests.push({ method: request.method ?? '', path, query: Object.fromEntries(url.searchParams), body });
+    const received: FakeRequest = { method: request.method ?? '', path, query: Object.fromEntries(url.searchParams), body };
+    requests.push(files.size === 0 ? received : { ...received, files: Object.fromEntries([...files].map(([name, f]) => [name, { filename: f.filename, contentType: f.contentType, size: f.bytes.length }])) });
     const appId = appIdFor(route, url.searchParams, body);
     if (appId !== undefined) callsByApp.set(`${path}#${appId}`, (callsByApp.get(`${path}#${appId}`) ?? 0) + 1);
 
@@ -303,6 +327,7 @@ export async function startFakeWechat(options: FakeWechatOptions = {}): Promise<
       if (route.auth === 'oauth') grant = checkOAuthToken(state, token);
       const result = route.handle(state, {
         body,
+        files,
         query: url.searchParams,
         search: url.search,
         authorizerAppId,

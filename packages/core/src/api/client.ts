@@ -1,11 +1,12 @@
 /**
  * `Client.getJSON` / `Client.postJSON`, as in the Go SDK: the token goes into the query, and a token error
  * (40001 / 40014 / 42001) leads to exactly one refresh and one retry. `getBytes` / `postBytes` do the same for
- * APIs that answer with a file (a mini-program code image, for example).
+ * APIs that answer with a file (a mini-program code image, for example), and `postForm` for uploads.
  */
 import { WechatApiError } from '../errors';
 import { TOKEN_ERRCODES } from './errcode';
-import type { ApiRequest, ApiResponse, ApiTransport, BinaryResponse, CallOptions, Query } from './transport';
+import { checkUploadForm } from './transport';
+import type { ApiRequest, ApiResponse, ApiTransport, BinaryResponse, CallOptions, Query, UploadForm } from './transport';
 
 /**
  * Where a `Client` gets its token. The component credentials and every authorizer `AccessTokenServer`
@@ -70,6 +71,16 @@ export class Client {
   /** `POST path?query&<param>=<token>` with a JSON body, for an API that answers with a file (`wxa/getwxacode`). */
   postBytes(path: string, body: unknown, query?: Query, options?: CallOptions): Promise<BinaryResponse> {
     return this.#call((request) => this.#transport.requestBytes(request), { method: 'POST', path, body, query, ...limits(options) });
+  }
+
+  /**
+   * `POST path?query&<param>=<token>` with a `multipart/form-data` body (uploads: `media/upload`, `wxa/uploadmedia`);
+   * otherwise as `postJSON`. A token error is refreshed and the whole form sent again, once. Large files need more
+   * than the default `timeoutMs`: pass it in `options`.
+   */
+  async postForm<T extends object = ApiResponse>(path: string, form: UploadForm, query?: Query, options?: CallOptions): Promise<T> {
+    checkUploadForm(form); // before a token is fetched or anything is sent
+    return this.#call((request) => this.#transport.request(request) as Promise<T>, { method: 'POST', path, form, query, ...limits(options) });
   }
 
   async #call<T>(send: (request: ApiRequest) => Promise<T>, request: ApiRequest): Promise<T> {

@@ -18,7 +18,8 @@ import { publish } from '../observe/channels';
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or a multipart form (uploads: `Client.postForm`), whose `content-type` with its boundary fetch sets. */
+  body?: string | FormData;
   signal: AbortSignal;
   /** Always `'manual'`: a redirect is answered to the transport (which fails), never followed. */
   redirect: 'manual';
@@ -71,6 +72,22 @@ export interface CallOptions {
   readonly maxResponseBytes?: number;
 }
 
+/** A file sent in a multipart upload. */
+export interface UploadFile {
+  /** Its bytes. */
+  readonly content: Uint8Array | Blob;
+  /** Its name as WeChat records it; WeChat reads the format from its extension (`screenshot.png`). */
+  readonly filename: string;
+  /** Its media type, such as `image/png`. Default: a Blob's own type, else `application/octet-stream`. */
+  readonly contentType?: string;
+}
+
+/** A `multipart/form-data` body: files by field name, and text fields. */
+export interface UploadForm {
+  readonly files: Readonly<Record<string, UploadFile>>;
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
 export interface ApiRequest extends CallOptions {
   readonly method: 'GET' | 'POST';
   /** Path such as `/cgi-bin/component/api_query_auth`; a query string in it is kept. */
@@ -78,6 +95,8 @@ export interface ApiRequest extends CallOptions {
   readonly query?: Query;
   /** JSON-serialisable body, POST only. */
   readonly body?: unknown;
+  /** Sent as `multipart/form-data` instead of `body` (a POST). */
+  readonly form?: UploadForm;
 }
 
 export interface ApiTransportOptions {
@@ -227,7 +246,9 @@ export class ApiTransport {
       signal: controller.signal,
       redirect: 'manual',
     };
-    if (request.method === 'POST') {
+    if (request.form !== undefined) {
+      init.body = formData(request.form); // built for each attempt: a retry after a token refresh sends it whole again
+    } else if (request.method === 'POST') {
       init.headers['content-type'] = 'application/json; charset=utf-8';
       init.body = JSON.stringify(request.body ?? {});
     }
@@ -262,6 +283,36 @@ export class ApiTransport {
 }
 
 const ABORTED = new Error('aborted');
+
+/** Checks an upload form before anything is sent: a `TypeError` that names the field. */
+export function checkUploadForm(form: UploadForm): void {
+  if (typeof form !== 'object' || form === null || typeof form.files !== 'object' || form.files === null) {
+    throw new TypeError('wxopen: an upload needs { files: { <field>: { content, filename } } }');
+  }
+  for (const [name, value] of Object.entries(form.fields ?? {})) {
+    if (typeof value !== 'string') throw new TypeError(`wxopen: upload field \`${name}\` must be a string`);
+  }
+  for (const [name, file] of Object.entries(form.files)) {
+    const content: unknown = file?.content;
+    if (!(content instanceof Uint8Array) && !(content instanceof Blob)) {
+      throw new TypeError(`wxopen: upload \`${name}\` needs its content as a Buffer, Uint8Array or Blob`);
+    }
+    if (typeof file.filename !== 'string' || file.filename.trim() === '') {
+      throw new TypeError(`wxopen: upload \`${name}\` needs a filename (WeChat reads the format from its extension)`);
+    }
+  }
+}
+
+/** The `FormData` of a checked upload form. */
+function formData(form: UploadForm): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(form.fields ?? {})) data.append(name, value);
+  for (const [name, { content, filename, contentType }] of Object.entries(form.files)) {
+    const type = contentType ?? (content instanceof Blob && content.type !== '' ? content.type : 'application/octet-stream');
+    data.append(name, content instanceof Blob && content.type === type ? content : new Blob([content], { type }), filename);
+  }
+  return data;
+}
 
 function httpError(api: string, what: string): WxOpenError {
   return new WxOpenError('ERR_API_HTTP', { detail: `${api} ${what}` });

@@ -34,8 +34,18 @@ export interface FakeEvents {
   auditSubmitted(audit: FakeAudit): void;
 }
 
+/** A file received in a `multipart/form-data` upload. */
+export interface FakeUpload {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
 export interface RouteContext {
+  /** The JSON body, or the text fields of a multipart upload. */
   readonly body: Body;
+  /** The files of a multipart upload, by field name (empty otherwise). */
+  readonly files: ReadonlyMap<string, FakeUpload>;
   readonly query: URLSearchParams;
   /** The raw query string (with `?`), for routes that check parameter order. */
   readonly search: string;

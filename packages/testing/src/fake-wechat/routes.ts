@@ -5,6 +5,7 @@ import { OK, str } from './route-kit';
 import type { Body, Route } from './route-kit';
 import { ACCOUNT_ROUTES } from './routes-account';
 import { CODE_ROUTES } from './routes-code';
+import { MEDIA_ROUTES } from './routes-media';
 import { OAUTH_ROUTES } from './routes-oauth';
 
 export type { Body, Route, RouteContext } from './route-kit';
@@ -240,4 +241,5 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ...OAUTH_ROUTES,
   ...CODE_ROUTES,
   ...ACCOUNT_ROUTES,
+  ...MEDIA_ROUTES,
 ]);

@@ -173,6 +173,16 @@ export interface FakeOpenAccount {
   readonly apps: Set<string>;
 }
 
+/** A file uploaded for a media id (`media/upload`, `wxa/uploadmedia`, `uploadprivacyextfile`). */
+export interface FakeMedia {
+  readonly appId: string;
+  readonly kind: 'temp' | 'audit' | 'privacy';
+  readonly type: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
 export interface FakeRegistration {
   readonly kind: 'enterprise' | 'personal' | 'beta';
   readonly id: string;
@@ -210,6 +220,8 @@ export class FakeWxaState {
   readonly jsTickets = new Map<string, { ticket: string; expiresAt: number }>();
   ticketExpiresIn = 7200;
   readonly registrations = new Map<string, FakeRegistration>();
+  /** Uploaded files by media id. */
+  readonly media = new Map<string, FakeMedia>();
   #nextAuditId = 400_000_001;
   #nextTemplateId = 1;
   #nextDraftId = 1;

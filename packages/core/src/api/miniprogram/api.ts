@@ -2,7 +2,7 @@
  * One authorized mini program's management APIs bound to its authorizer `Client`:
  * `new MiniProgramApi(credentials.authorizerClient(appId), appId).commit({...})`.
  * Each method is the function of the same name in `code.ts`, `domain.ts`, `tester.ts`, `basic-info.ts`,
- * `privacy.ts`, `open-account.ts`, `quota.ts` and `authorizer-options.ts`; see them for errors and doc links.
+ * `privacy.ts`, `media.ts`, `open-account.ts`, `quota.ts` and `authorizer-options.ts`; see them for errors and doc links.
  */
 import { optionError } from '../../errors';
 import type { Client } from '../client';
@@ -19,6 +19,9 @@ import type { DomainAction, ModifyDomainRequest } from './domain';
 import { getPrivacySetting, setPrivacySetting } from './privacy';
 import type { SetPrivacySettingRequest } from './privacy';
 import { bindTester, listTesters, unbindTester } from './tester';
+import { uploadAuditMedia, uploadPrivacyExtFile, uploadTempMedia } from '../media';
+import type { TempMediaType } from '../media';
+import type { CallOptions, UploadFile } from '../transport';
 
 export class MiniProgramApi {
   /** The mini program's appid. */
@@ -87,6 +90,11 @@ export class MiniProgramApi {
   unbindOpenAccount(openAppId: string) { return unbindOpenAccount(this.client, this.appId, openAppId); }
   getOpenAccount() { return getOpenAccount(this.client, this.appId); }
   hasOpenAccount() { return hasOpenAccount(this.client); }
+
+  // uploads (media ids for three days)
+  uploadTempMedia(type: TempMediaType, file: UploadFile, options?: CallOptions) { return uploadTempMedia(this.client, type, file, options); }
+  uploadAuditMedia(file: UploadFile, options?: CallOptions) { return uploadAuditMedia(this.client, file, options); }
+  uploadPrivacyExtFile(file: UploadFile, options?: CallOptions) { return uploadPrivacyExtFile(this.client, file, options); }
 
   // quota and options
   clearQuota() { return clearAuthorizerQuota(this.client, this.appId); }
