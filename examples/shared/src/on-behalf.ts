@@ -4,7 +4,8 @@
  *
  * - `GET /wechat/oauth/:appid?redirect_uri=…&scope=…` → 302 to WeChat's authorize page for that official
  *   account, with a signed, expiring, single-use `state`;
- * - `GET /wechat/oauth/:appid/callback?code=…&state=…` → `{ appid, openid, scope, unionid? }`, after the state
+ * - `GET /wechat/oauth/:appid/callback?code=…&state=…` → `{ appid, openid, scope, unionid?, user? }` (`user`: the
+ *   profile from `sns/userinfo`, with `snsapi_userinfo`), after the state
  *   checks (no call to WeChat otherwise) and the code exchange — the user's tokens stay on the server;
  * - `GET /wechat/jssdk/:appid?url=…` → `{ appId, timestamp, nonceStr, signature }` for `wx.config`, the
  *   jsapi_ticket cached per authorizer;
@@ -218,8 +219,12 @@ export function onBehalfRoutes(platform: AuthServer, options: OnBehalfOptions = 
         throw error;
       }
       const token = await credentials.oauth.exchangeCode(appId, oauthCode);
-      // The user's access and refresh tokens stay here: keep them server-side (a session) if you call sns/userinfo.
-      return json(200, { appid: appId, openid: token.openid, scope: token.scope, ...(token.unionid === undefined ? {} : { unionid: token.unionid }) });
+      const signedIn = { appid: appId, openid: token.openid, scope: token.scope, ...(token.unionid === undefined ? {} : { unionid: token.unionid }) };
+      // The user's access and refresh tokens stay here (keep them server-side, in a session, to call sns/userinfo later).
+      if (!token.scope.split(',').includes('snsapi_userinfo')) return json(200, signedIn);
+      const { userInfo } = await credentials.oauth.userInfo(appId, token);
+      const { nickname, headimgurl, country, province, city } = userInfo;
+      return json(200, { ...signedIn, user: { nickname, headimgurl, country, province, city } });
     }),
 
     jssdkConfig: route('jssdkConfig', async (request) => {

@@ -99,8 +99,9 @@ export function describeOnBehalf(framework: Framework, buildServer: BuildServer)
       const res = await request(server).get(`/wechat/oauth/${ACCOUNT}/callback`).query({ code, state: back.searchParams.get('state') });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.body).toMatchObject({ appid: ACCOUNT, openid });
+      expect(res.body).toMatchObject({ appid: ACCOUNT, openid, scope: 'snsapi_userinfo', user: { nickname: 'fake user' } });
       expect(fake.count(EXCHANGE)).toBe(1);
+      expect(fake.count('/sns/userinfo')).toBe(1); // the profile, read with the user's token, which stays here
       expect(Object.keys(res.body as object).filter((key) => /token/i.test(key))).toEqual([]);
       expect(res.text).not.toMatch(/OAUTH_ACCESS_|OAUTH_REFRESH_|token/i);
 
@@ -108,6 +109,18 @@ export function describeOnBehalf(framework: Framework, buildServer: BuildServer)
       expect(replay.status).toBe(403);
       expect(replay.body).toMatchObject({ code: 'ERR_STATE' });
       expect(fake.count(EXCHANGE)).toBe(1);
+    });
+
+    test('with snsapi_base the callback answers the openid alone and asks WeChat for no profile', async () => {
+      const url = await authorizeUrl('snsapi_base');
+      const page = await fetch(`${fake.url}${url.pathname}${url.search}`, { redirect: 'manual' });
+      const back = new URL(page.headers.get('location') as string);
+      const profiles = fake.count('/sns/userinfo');
+      const res = await request(server).get(`/wechat/oauth/${ACCOUNT}/callback`).query({ code: back.searchParams.get('code'), state: back.searchParams.get('state') });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ appid: ACCOUNT, scope: 'snsapi_base' });
+      expect(res.body).not.toHaveProperty('user');
+      expect(fake.count('/sns/userinfo')).toBe(profiles);
     });
 
     test('a tampered state, or one signed for another account, is refused with 403 and no code exchange', async () => {

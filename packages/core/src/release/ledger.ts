@@ -13,6 +13,8 @@ export interface JobRecord {
   readonly userVersion: string;
   readonly userDesc: string;
   readonly targets: readonly string[];
+  /** The job's `grayPercentage`, when it stages the release. */
+  readonly grayPercentage?: number;
   readonly createdAt: number;
 }
 

@@ -37,8 +37,8 @@ export interface TableRenderOptions {
 }
 
 /**
- * The final table: one row per state that has accounts (count and share), then every rejected and failed
- * account with its reason, so they can be dealt with one by one.
+ * The final table: one row per state that has accounts (count and share), how many releases were staged and at
+ * which share of users, then every rejected and failed account with its reason, so they can be dealt with one by one.
  */
 export function renderReleaseTable(accounts: readonly AccountRecord[], options: TableRenderOptions = {}): string {
   const reasonWidth = Math.max(10, options.reasonWidth ?? 80);
@@ -55,6 +55,16 @@ export function renderReleaseTable(accounts: readonly AccountRecord[], options: 
     `${(row[0] ?? '').padEnd(widths[0] ?? 0)}  ${(row[1] ?? '').padStart(widths[1] ?? 0)}  ${(row[2] ?? '').padStart(widths[2] ?? 0)}`;
   const rule = `${'-'.repeat(widths[0] ?? 0)}  ${'-'.repeat(widths[1] ?? 0)}  ${'-'.repeat(widths[2] ?? 0)}`;
   const out = [line(['state', 'accounts', 'share']), rule, ...rows.slice(0, -1).map(line), rule, line(rows[rows.length - 1] ?? [])];
+
+  // A staged release (grayPercentage) reached only a share of each account's users: say how many, at which share.
+  const staged = new Map<number, number>();
+  for (const record of accounts) {
+    if (record.state === 'released' && record.grayPercentage !== undefined) staged.set(record.grayPercentage, (staged.get(record.grayPercentage) ?? 0) + 1);
+  }
+  if (staged.size > 0) {
+    out.push('', 'released to a share of users (staged):');
+    for (const [share, count] of [...staged].sort((a, b) => a[0] - b[0])) out.push(`  ${share}% of users: ${count} account${count === 1 ? '' : 's'}`);
+  }
 
   for (const state of ['rejected', 'failed'] as const) {
     const listed = accounts.filter((record) => record.state === state);

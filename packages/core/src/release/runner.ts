@@ -208,6 +208,9 @@ export class ReleaseRunner {
       if (existing.templateId !== job.templateId || existing.userVersion !== job.userVersion || existing.userDesc !== job.userDesc) {
         throw optionError('job.id', `"${job.id}" was started with another template or version; give a new release a new id`);
       }
+      if (existing.grayPercentage !== job.grayPercentage) {
+        throw optionError('job.grayPercentage', `"${job.id}" was started with grayPercentage ${existing.grayPercentage ?? 'none'}; widen a staged release with grayRelease, or give a new release a new id`);
+      }
       return existing;
     }
     const targets = await this.#resolveTargets(job);
@@ -217,6 +220,7 @@ export class ReleaseRunner {
       userVersion: job.userVersion,
       userDesc: job.userDesc,
       targets,
+      ...(job.grayPercentage === undefined ? {} : { grayPercentage: job.grayPercentage }),
       createdAt: this.#now(),
     });
   }
@@ -396,8 +400,8 @@ class JobRun {
         return applyOutcome(rest, early ?? outcome, submittedAt);
       };
     }
-    const result = await this.#steps.release(client, verify, record.auditId);
-    if (result.released) return done({ state: 'released' });
+    const result = await this.#steps.release(client, verify, record.auditId, since);
+    if (result.released) return done(result.grayPercentage === undefined ? { state: 'released' } : { state: 'released', grayPercentage: result.grayPercentage });
     return (current) => applyOutcome(settled({ ...current, state: 'auditing', attempts: 0 }), result.outcome, this.#runner.now());
   }
 
@@ -519,6 +523,8 @@ function checkJob(job: ReleaseJob): void {
   }
   if (typeof job.userDesc !== 'string') throw optionError('job.userDesc', 'must be a string');
   if (typeof job.extJson !== 'string' && typeof job.extJson !== 'function') throw optionError('job.extJson', 'must be the ext.json string or a function of the appid');
+  const gray = job.grayPercentage;
+  if (gray !== undefined && (!Number.isInteger(gray) || gray < 1 || gray > 100)) throw optionError('job.grayPercentage', 'must be an integer from 1 to 100 (the share of users, in %)');
   const targets = job.targets;
   const valid =
     targets === 'all' ||

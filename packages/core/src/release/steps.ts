@@ -1,8 +1,9 @@
 /**
  * What each step asks WeChat, and how an interrupted step is recognised as done: a commit shows as the trial
  * version (`getversioninfo` `exp_info`), a submission as the latest audit (`get_latest_auditstatus`), a release as
- * the released version (`release_info`). Each check accepts only this job's version and description, made after
- * the step was first claimed (with some slack for clock differences).
+ * the released version (`release_info`), a gray release as the gray plan (`getgrayreleaseplan`) at this job's
+ * share. Each check accepts only this job's version and description, or a plan, made after the step was first
+ * claimed (with some slack for clock differences).
  */
 import { WechatApiError } from '../errors';
 import type { Client } from '../api/client';
@@ -11,7 +12,9 @@ import {
   commit,
   getAuditStatus,
   getLatestAuditStatus,
+  getGrayReleasePlan,
   getVersionInfo,
+  grayRelease,
   release,
   submitAudit,
 } from '../api/miniprogram/code';
@@ -19,7 +22,10 @@ import type { AuditStatusCode } from '../api/miniprogram/code';
 import {
   ErrCodeAlreadyReleased,
   ErrCodeAuditInProgress,
+  ErrCodeAuditNotApproved,
+  ErrCodeGrayPercentageTooLow,
   ErrCodeNoAuditedVersion,
+  ErrCodeNoReleasedVersion,
   ErrCodeNoValidAudit,
   ErrCodeReleaseNotAllowed,
 } from '../api/platform-errcode';
@@ -51,6 +57,11 @@ export function outcomeOfStatus(status: AuditStatusCode, reason?: string, screen
 }
 
 const isCode = (error: unknown, ...codes: number[]) => error instanceof WechatApiError && codes.includes(error.errcode);
+
+/** How a release step ended: out (to `grayPercentage` % of users when staged), or back to the audit's state. */
+export type ReleaseResult =
+  | { readonly released: true; readonly grayPercentage?: number }
+  | { readonly released: false; readonly outcome: AuditOutcome };
 
 export class ReleaseSteps {
   readonly #job: ReleaseJob;
@@ -103,23 +114,49 @@ export class ReleaseSteps {
   }
 
   /**
-   * Releases unless `verify` finds this job's version already released. When WeChat refuses (85019 / 85020 /
-   * 85052), resolves to `released` if the version is online anyway, else to the audit's real state (a stale push
-   * may have claimed an approval).
+   * Releases unless `verify` finds this job's version already released. With the job's `grayPercentage`, releases
+   * to that share of users (分阶段发布, `grayrelease`) instead, unless the account has no version online yet
+   * (85079: WeChat stages only an update), which is released to everyone. When WeChat refuses (85019 / 85020 /
+   * 85052, or 85080 / 85082 for a gray release), resolves to `released` if the version is out anyway, else to the
+   * audit's real state (a stale push may have claimed an approval).
    */
-  async release(client: Client, verify: boolean, auditId: number | undefined): Promise<{ readonly released: true } | { readonly released: false; readonly outcome: AuditOutcome }> {
+  async release(client: Client, verify: boolean, auditId: number | undefined, since: number): Promise<ReleaseResult> {
+    const percentage = this.#job.grayPercentage;
     if (verify && (await this.#isReleased(client))) return { released: true };
+    if (percentage !== undefined) {
+      if (verify && (await this.#isGrayReleased(client, since))) return { released: true, grayPercentage: percentage };
+      try {
+        await grayRelease(client, { gray_percentage: percentage });
+        return { released: true, grayPercentage: percentage };
+      } catch (error) {
+        if (isCode(error, ErrCodeAuditNotApproved, ErrCodeGrayPercentageTooLow) && (await this.#isGrayReleased(client, since))) {
+          return { released: true, grayPercentage: percentage };
+        }
+        if (!isCode(error, ErrCodeNoReleasedVersion)) return this.#refused(client, auditId, error, ErrCodeAuditNotApproved, ErrCodeGrayPercentageTooLow);
+      }
+    }
     try {
       await release(client);
       return { released: true };
     } catch (error) {
-      if (!isCode(error, ErrCodeNoAuditedVersion, ErrCodeReleaseNotAllowed, ErrCodeAlreadyReleased)) throw error;
-      if (await this.#isReleased(client)) return { released: true };
-      if (auditId === undefined) throw error;
-      const outcome = await this.poll(client, auditId);
-      if (outcome.kind === 'approved') throw error;
-      return { released: false, outcome };
+      return this.#refused(client, auditId, error, ErrCodeNoAuditedVersion, ErrCodeReleaseNotAllowed, ErrCodeAlreadyReleased);
     }
+  }
+
+  /** A refused release: `released` if the version is online anyway, else the audit's real state; other errors rethrown. */
+  async #refused(client: Client, auditId: number | undefined, error: unknown, ...refusals: number[]): Promise<ReleaseResult> {
+    if (!isCode(error, ...refusals)) throw error;
+    if (await this.#isReleased(client)) return { released: true };
+    if (auditId === undefined) throw error;
+    const outcome = await this.poll(client, auditId);
+    if (outcome.kind === 'approved') throw error;
+    return { released: false, outcome };
+  }
+
+  /** Whether a gray release at this job's share was made since the step was first claimed. */
+  async #isGrayReleased(client: Client, since: number): Promise<boolean> {
+    const plan = (await getGrayReleasePlan(client)).gray_release_plan;
+    return plan.status === 1 && plan.gray_percentage === this.#job.grayPercentage && plan.create_timestamp * 1000 >= since - CLOCK_SLACK_MS;
   }
 
   async #isReleased(client: Client): Promise<boolean> {

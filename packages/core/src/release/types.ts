@@ -67,6 +67,8 @@ export interface AccountRecord {
   readonly reason?: string;
   /** Rejection screenshots (media ids joined by `|`). */
   readonly screenshot?: string;
+  /** For `released` under a job's `grayPercentage`: the share of users it went to (absent: everyone). */
+  readonly grayPercentage?: number;
   /** The errcode of a failure, when WeChat gave one. */
   readonly errcode?: number;
   /** For `failed`: the state a retry resumes from, when retrying may help later (quota used up, …). */
@@ -93,6 +95,12 @@ export interface ReleaseJob {
   readonly audit?: SubmitAuditRequest | ((appId: string) => SubmitAuditRequest | Promise<SubmitAuditRequest>);
   /** `'all'` authorizers, a list of appids, or the authorizers a filter keeps (resolved once, when the job starts). */
   readonly targets: ReleaseTargets;
+  /**
+   * Stage the release (分阶段发布): each approved version goes to this share of users (an integer 1–100,
+   * `grayrelease`) instead of everyone. An account with no version online yet is released to everyone (WeChat
+   * stages only updates). Widen a staged release later with `grayRelease`, finish it with `release`.
+   */
+  readonly grayPercentage?: number;
 }
 
 /** Counts by state. */

@@ -49,6 +49,12 @@ describe('renderReleaseTable', () => {
     );
   });
 
+  it('says how many releases were staged, at each share of users', () => {
+    const staged = (appId: string, grayPercentage: number): AccountRecord => ({ ...record(appId, 'released'), grayPercentage });
+    const table = renderReleaseTable([staged('wx1', 10), staged('wx2', 10), staged('wx3', 50), record('wx4', 'released')]);
+    expect(table.split('\n').slice(-4)).toEqual(['', 'released to a share of users (staged):', '  10% of users: 2 accounts', '  50% of users: 1 account']);
+  });
+
   it('shortens long reasons', () => {
     const table = renderReleaseTable([record('wx1', 'failed', 'x'.repeat(200))], { reasonWidth: 20 });
     expect(table.split('\n').at(-1)).toBe(`  wx1  ${'x'.repeat(19)}…`);

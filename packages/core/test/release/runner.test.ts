@@ -142,6 +142,78 @@ describe('ReleaseRunner: crashes and resumption', () => {
   });
 });
 
+describe('ReleaseRunner: staged releases (grayPercentage)', () => {
+  /** Puts version 4.0.0 online for `appId`, as a release before this job. */
+  const online = (appId: string) =>
+    h.fake.miniProgram(appId).releases.push({ appVersion: 1, userVersion: '4.0.0', userDesc: 'winter', time: 0, reverted: false });
+
+  it('releases each update to the share given (grayrelease), and a first version to everyone, which WeChat cannot stage', async () => {
+    h = await releaseHarness(30);
+    h.fake.autoAudit({});
+    const updates = h.appIds.filter((_, i) => i % 2 === 0);
+    for (const appId of updates) online(appId);
+    const { runner } = h.runner();
+    await h.listen(runner);
+    const summary = await runner.run(h.job({ grayPercentage: 10 }));
+
+    expect(summary.done).toBe(true);
+    expect(summary.counts.released).toBe(30);
+    for (const record of summary.accounts) {
+      const mp = h.fake.miniProgram(record.appId);
+      if (updates.includes(record.appId)) {
+        expect({ appId: record.appId, gray: record.grayPercentage }).toEqual({ appId: record.appId, gray: 10 });
+        expect(mp.gray).toMatchObject({ status: 1, gray_percentage: 10 });
+        expect(mp.online()?.userVersion).toBe('4.0.0'); // everyone else still has the old version
+        expect(h.fake.countFor('release', record.appId)).toBe(0);
+      } else {
+        expect(record.grayPercentage).toBeUndefined();
+        expect(mp.online()?.userVersion).toBe('5.0.0');
+        expect(h.fake.countFor('release', record.appId)).toBe(1);
+      }
+      expect(h.fake.countFor('grayrelease', record.appId)).toBe(1);
+    }
+  });
+
+  it('resumes after the process died with a gray release sent and its answer lost: the plan shows it done, nothing is sent twice', async () => {
+    h = await releaseHarness(40);
+    h.fake.autoAudit({});
+    for (const appId of h.appIds) online(appId);
+    let seen = 0;
+    const dying = new DyingTransport(h.fake.url, (request) => request.path === '/wxa/grayrelease' && ++seen >= 15);
+    const first = h.runner({ transport: dying, leaseMs: 300, lockWaitMs: 200 });
+    await h.listen(first.runner);
+    const stop = new AbortController();
+    void first.runner.run(h.job({ grayPercentage: 25 }), { signal: stop.signal });
+    while (!dying.dead) await new Promise((resolve) => setTimeout(resolve, 5));
+    stop.abort();
+    await dying.landed();
+    const ledger = new ReleaseLedger(h.store, h.fake.componentAppId);
+    const stranded = (await Promise.all(h.appIds.map((appId) => ledger.read('spring-5.0.0', appId)))).filter((r) => r?.state === 'releasing');
+    expect(stranded.length).toBeGreaterThan(0);
+
+    const second = h.runner({ leaseMs: 300 });
+    await h.listen(second.runner);
+    const summary = await second.runner.run(h.job({ grayPercentage: 25 }));
+    expect(summary.done).toBe(true);
+    expect(summary.accounts.map((record) => [record.state, record.grayPercentage])).toEqual(h.appIds.map(() => ['released', 25]));
+    for (const appId of h.appIds) {
+      expect(h.fake.countFor('grayrelease', appId)).toBe(1);
+      expect(h.fake.miniProgram(appId).gray).toMatchObject({ status: 1, gray_percentage: 25 });
+    }
+  });
+
+  it('refuses a share outside 1–100, and resuming a job with another share', async () => {
+    h = await releaseHarness(2);
+    const { runner } = h.runner();
+    for (const grayPercentage of [0, 101, 12.5]) await expect(runner.run(h.job({ grayPercentage }))).rejects.toThrow(/grayPercentage/);
+    h.fake.autoAudit({});
+    await h.listen(runner);
+    await runner.run(h.job({ grayPercentage: 10 }));
+    await expect(runner.run(h.job({ grayPercentage: 50 }))).rejects.toThrow(/started with grayPercentage 10/);
+    await expect(runner.run(h.job())).rejects.toThrow(/started with grayPercentage 10/);
+  });
+});
+
 describe('ReleaseRunner: audit results', () => {
   it('applies a result pushed while the submission is still being recorded', async () => {
     h = await releaseHarness(1);
