@@ -136,7 +136,7 @@ rows.push(['sum of steps', '', fixed(coreSum), '', fixed(naiveSum), `${coreSum >
 printTable(['step', 'wxopen core', 'µs', 'naive', 'µs', 'Δ µs'], rows);
 
 // The whole pipeline: fresh inputs for each variant (a repeated delivery would be answered from the dedup mark).
-console.log('\nWhole request without HTTP (handleMessage on a CallbackRequest with a string body):\n');
+console.log('\nWhole request without HTTP (handleMessage on a CallbackRequest; a string body unless the row says otherwise):\n');
 const whole = [
   ['AuthServer.handleMessage, defaults (dedup, replay guard, deadline 4.5 s)', (i) => full.handleMessage(request(i))],
   ['AuthServer.handleMessage, dedupTtlMs 0', (i) => noDedup.handleMessage(request(i))],
