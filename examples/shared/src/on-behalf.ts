@@ -5,7 +5,7 @@
  * - `GET /wechat/oauth/:appid?redirect_uri=…&scope=…` → 302 to WeChat's authorize page for that official
  *   account, with a signed, expiring, single-use `state`;
  * - `GET /wechat/oauth/:appid/callback?code=…&state=…` → `{ appid, openid, scope, unionid?, user? }` (`user`: the
- *   profile from `sns/userinfo`, with `snsapi_userinfo`), after the state
+ *   profile from `sns/userinfo`, with `snsapi_userinfo`; `profileError` instead when it could not be read), after the state
  *   checks (no call to WeChat otherwise) and the code exchange — the user's tokens stay on the server;
  * - `GET /wechat/jssdk/:appid?url=…` → `{ appId, timestamp, nonceStr, signature }` for `wx.config`, the
  *   jsapi_ticket cached per authorizer;
@@ -148,13 +148,13 @@ function httpUrl(request: RouteRequest, name: string, what: string): string {
 }
 
 /** The answer for an error thrown by the core or WeChat; the line to log for the 5xx and 404 ones. */
-function classify(error: unknown): { response: RouteResponse; line: string } {
+function classify(error: unknown): { status: number; body: Record<string, unknown>; line: string } {
   if (error instanceof RouteError) {
-    return { response: json(STATUS[error.code], { code: error.code, message: error.message, ...error.extra }), line: `${error.code} ${error.message}` };
+    return { status: STATUS[error.code], body: { code: error.code, message: error.message, ...error.extra }, line: `${error.code} ${error.message}` };
   }
   if (error instanceof WechatApiError) {
     const body = { code: 'ERR_WECHAT', message: `WeChat refused the request (errcode ${error.errcode})`, errcode: error.errcode };
-    return { response: json(STATUS.ERR_WECHAT, body), line: `ERR_WECHAT ${error.api} errcode ${error.errcode}` };
+    return { status: STATUS.ERR_WECHAT, body, line: `ERR_WECHAT ${error.api} errcode ${error.errcode}` };
   }
   if (isWxOpenError(error)) {
     const known: Partial<Record<string, [OnBehalfErrorCode, string]>> = {
@@ -169,10 +169,10 @@ function classify(error: unknown): { response: RouteResponse; line: string } {
     };
     const [answer, message] = known[error.code] ?? ['ERR_INTERNAL', 'the request failed'];
     // The core's messages are secret-free by contract (generic text plus a short detail).
-    return { response: json(STATUS[answer], { code: answer, message }), line: `${answer} (${error.code}) ${error.message}` };
+    return { status: STATUS[answer], body: { code: answer, message }, line: `${answer} (${error.code}) ${error.message}` };
   }
   const name = error instanceof Error ? error.name : typeof error;
-  return { response: json(STATUS.ERR_INTERNAL, { code: 'ERR_INTERNAL', message: 'the request failed' }), line: `ERR_INTERNAL ${name}` };
+  return { status: STATUS.ERR_INTERNAL, body: { code: 'ERR_INTERNAL', message: 'the request failed' }, line: `ERR_INTERNAL ${name}` };
 }
 
 /**
@@ -189,9 +189,9 @@ export function onBehalfRoutes(platform: AuthServer, options: OnBehalfOptions = 
       try {
         return await handle(request);
       } catch (error) {
-        const { response, line } = classify(error);
-        if (response.status >= 500 || response.status === 404) log(`[wxopen example] GET ${ON_BEHALF_PATHS[name]}: ${line}`);
-        return response;
+        const { status, body, line } = classify(error);
+        if (status >= 500 || status === 404) log(`[wxopen example] GET ${ON_BEHALF_PATHS[name]}: ${line}`);
+        return json(status, body);
       }
     };
 
@@ -222,9 +222,16 @@ export function onBehalfRoutes(platform: AuthServer, options: OnBehalfOptions = 
       const signedIn = { appid: appId, openid: token.openid, scope: token.scope, ...(token.unionid === undefined ? {} : { unionid: token.unionid }) };
       // The user's access and refresh tokens stay here (keep them server-side, in a session, to call sns/userinfo later).
       if (!token.scope.split(',').includes('snsapi_userinfo')) return json(200, signedIn);
-      const { userInfo } = await credentials.oauth.userInfo(appId, token);
-      const { nickname, headimgurl, country, province, city } = userInfo;
-      return json(200, { ...signedIn, user: { nickname, headimgurl, country, province, city } });
+      try {
+        const { userInfo } = await credentials.oauth.userInfo(appId, token);
+        const { nickname, headimgurl, country, province, city } = userInfo;
+        return json(200, { ...signedIn, user: { nickname, headimgurl, country, province, city } });
+      } catch (error) {
+        // The code is spent and the user signed in: the profile is extra, so its failure is said, not a failed sign-in.
+        const { body, line } = classify(error);
+        log(`[wxopen example] GET ${ON_BEHALF_PATHS.oauthCallback}: the profile could not be read: ${line}`);
+        return json(200, { ...signedIn, profileError: body });
+      }
     }),
 
     jssdkConfig: route('jssdkConfig', async (request) => {

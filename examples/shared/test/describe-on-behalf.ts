@@ -123,6 +123,24 @@ export function describeOnBehalf(framework: Framework, buildServer: BuildServer)
       expect(fake.count('/sns/userinfo')).toBe(profiles);
     });
 
+    test('when the profile cannot be read the sign-in still answers the openid, says why, and logs it', async () => {
+      const url = await authorizeUrl();
+      const page = await fetch(`${fake.url}${url.pathname}${url.search}`, { redirect: 'manual' });
+      const back = new URL(page.headers.get('location') as string);
+      fake.failNext('/sns/userinfo', 48001); // the scope was not granted after all
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        const res = await request(server).get(`/wechat/oauth/${ACCOUNT}/callback`).query({ code: back.searchParams.get('code'), state: back.searchParams.get('state') });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ appid: ACCOUNT, openid: expect.any(String), profileError: { code: 'ERR_WECHAT', errcode: 48001 } });
+        expect(res.body).not.toHaveProperty('user');
+        expect(res.text).not.toMatch(/OAUTH_ACCESS_|OAUTH_REFRESH_|token/i);
+        expect(warn.mock.calls.map((args) => args.join(' ')).join('\n')).toMatch(/profile could not be read: ERR_WECHAT \/sns\/userinfo errcode 48001/);
+      } finally {
+        warn.mockRestore();
+      }
+    });
+
     test('a tampered state, or one signed for another account, is refused with 403 and no code exchange', async () => {
       const before = fake.count(EXCHANGE);
       const state = await signedState();

@@ -31,7 +31,7 @@ const TEMP_MEDIA_TYPES: ReadonlySet<string> = new Set<TempMediaType>(['image', '
  * does not take, 40009–40012 too large for its type, 41005 no file.
  * https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/New_temporary_materials.html
  */
-export function uploadTempMedia(client: Client, type: TempMediaType, file: UploadFile, options?: CallOptions): Promise<TempMediaResponse> {
+export async function uploadTempMedia(client: Client, type: TempMediaType, file: UploadFile, options?: CallOptions): Promise<TempMediaResponse> {
   if (!TEMP_MEDIA_TYPES.has(type)) throw new TypeError(`wxopen: uploadTempMedia type must be one of ${[...TEMP_MEDIA_TYPES].join(', ')}`);
   return client.postForm(MEDIA_API.uploadTemp, { files: { media: file } }, { type }, options);
 }

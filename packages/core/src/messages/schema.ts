@@ -19,6 +19,7 @@
  */
 import { WxOpenError } from '../errors';
 import type { XmlRecord, XmlValue } from '../xml';
+import { newRecord as newXmlRecord } from '../xml/record';
 
 /** A string element: required, or optional (absent when missing). */
 export type StringSpec = 'string' | 'string?';
@@ -77,10 +78,8 @@ interface PlainRecord {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** A record with no prototype, in V8's fast mode (see `newRecord` of ../xml/record). */
-function newRecord(): PlainRecord {
-  return Object.setPrototypeOf({}, null) as PlainRecord;
-}
+/** A record with no prototype, in V8's fast mode (`newRecord` of ../xml/record, typed for normalised values). */
+const newRecord = newXmlRecord as unknown as () => PlainRecord;
 
 /** The text of an element that must occur once; `path` names it in the error when it repeats. */
 function text(value: XmlValue | undefined, path: string): string {

@@ -50,7 +50,7 @@ describe('temporary media (media/upload)', () => {
 
   it('refuses, before anything is sent, an unknown type, content that is not bytes and a missing filename', async () => {
     const before = env.fake.requests.length;
-    expect(() => uploadTempMedia(client, 'gif' as 'image', { content: binary(10), filename: 'a.gif' })).toThrow(/type must be one of image, voice, video, thumb/);
+    await expect(uploadTempMedia(client, 'gif' as 'image', { content: binary(10), filename: 'a.gif' })).rejects.toThrow(/type must be one of image, voice, video, thumb/);
     await expect(uploadTempMedia(client, 'image', { content: 'not bytes' as unknown as Uint8Array, filename: 'a.png' })).rejects.toThrow(/Buffer, Uint8Array or Blob/);
     await expect(uploadTempMedia(client, 'image', { content: binary(10), filename: ' ' })).rejects.toThrow(/needs a filename/);
     expect(env.fake.requests.length).toBe(before);
