@@ -22,7 +22,7 @@ function mount(handler: RouteHandler): RouteHandlerMethod {
 /**
  * The Fastify app of a third-party platform: `/wechat/auth` and `/wechat/callback/:appid`, the on-behalf routes
  * (OAuth redirect and callback, JS-SDK config, mini-program login), and `GET /healthz` (`platform.health()`) and
- * `GET /metrics` for an orchestrator and Prometheus. The plugin keeps its raw-body parsing in its own scope, so
+ * `GET /metrics` for an orchestrator and Prometheus. The plugin keeps its raw body parsing in its own scope, so
  * routes of your own still get Fastify's JSON parser.
  *
  * Fastify sets no request timeout and no idle timeout of its own (a trickling body would be read forever), so

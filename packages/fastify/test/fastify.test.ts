@@ -36,7 +36,7 @@ describe('fastify plugin scope', () => {
     expect(replyText(res.text)).toBe('echo: labelled json');
   });
 
-  test('the raw-body parser does not leak out of the plugin: a sibling route still refuses an unknown type', async () => {
+  test('the raw body parser does not leak out of the plugin: a sibling route still refuses an unknown type', async () => {
     app = Fastify();
     await app.register(wxopen, { platform: makePlatform(), prefix: '/wechat' });
     app.post('/other', async () => 'reached');

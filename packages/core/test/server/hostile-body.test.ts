@@ -77,6 +77,58 @@ describe('readBody on a hostile stream', () => {
   });
 });
 
+describe('readBody on a well-behaved stream, and what it leaves behind', () => {
+  const LIMITS = { limit: 1024, timeoutMs: 1000, idleTimeoutMs: 1000 };
+  const listeners = (stream: PassThrough) => ['data', 'end', 'error', 'close'].map((event) => stream.listenerCount(event));
+
+  test('joins the chunks in order, byte for byte, and removes every listener it added', async () => {
+    const stream = new PassThrough();
+    const parts = [Buffer.from('<xml><Encrypt>'), Buffer.from([0xe4, 0xbd]), Buffer.from([0xa0, 0x3c]), Buffer.from('/Encrypt></xml>')];
+    const whole = Buffer.concat(parts);
+    const reading = readBody(post(stream, { 'content-length': String(whole.length) }), LIMITS);
+    for (const part of parts) {
+      stream.write(part);
+      await turns(1);
+    }
+    stream.end();
+    expect((await reading).equals(whole)).toBe(true);
+    expect(listeners(stream)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('removes its listeners after a failure too', async () => {
+    const stream = new PassThrough();
+    const reading = readBody(post(stream), LIMITS);
+    stream.write('<xml>');
+    stream.destroy();
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY' });
+    expect(listeners(stream)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('refuses with ERR_BODY a body that ends short of its Content-Length', async () => {
+    const stream = new PassThrough();
+    const reading = readBody(post(stream, { 'content-length': '100' }), LIMITS);
+    stream.end('<xml></xml>');
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY', detail: 'body length differs from content-length' });
+  });
+
+  test('refuses with ERR_BODY a stream that decodes its bytes into text, before listening to it', async () => {
+    const stream = new PassThrough();
+    stream.setEncoding('latin1');
+    await expect(readBody(post(stream), LIMITS)).rejects.toMatchObject({ code: 'ERR_BODY', detail: "the stream decodes its bytes (setEncoding('latin1'))" });
+    expect(listeners(stream)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('refuses with ERR_BODY a stream that starts decoding its bytes after reading began', async () => {
+    const stream = new PassThrough();
+    const reading = readBody(post(stream), LIMITS);
+    stream.write(Buffer.from('<xml>'));
+    await turns(1);
+    stream.setEncoding('utf8');
+    stream.write(Buffer.from('</xml>'));
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_BODY', detail: 'the stream decodes its bytes (setEncoding)' });
+  });
+});
+
 describe('a client gone before wxopen reads the body (an async middleware ran first)', () => {
   const secrets = WechatSimulator.generateSecrets();
   const wechat = new WechatSimulator(secrets);
