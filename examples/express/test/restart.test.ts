@@ -168,4 +168,25 @@ describe('express example restarted with its default file store', () => {
     // 5. SIGTERM closes cleanly.
     expect(await stop(second, 'SIGTERM')).toEqual({ code: 0, signal: null });
   });
+
+  // Breaks when the replay marks of the file store's process live only in its memory: the restarted example
+  // answers the replayed push with a fresh encrypted echo, i.e. runs its handler a second time.
+  test('after SIGTERM and a restart, a push replayed while its timestamp is accepted is not run again', async () => {
+    const first = await startExample(env);
+    running.push(first);
+    const authorizer = 'wx00000000000ab0c1';
+    const route = `/wechat/callback/${authorizer}`;
+    // Addressed to the authorizer's original id as the fake WeChat names it (the example checks the addressee).
+    const to = `gh_${authorizer.slice(-12)}`;
+    const push = wechat.encrypted(textMessage('before the restart', { to }));
+    expect(wechat.openReply(await post(first, route, push)).record['Content']).toBe('echo: before the restart');
+    expect(await stop(first, 'SIGTERM')).toEqual({ code: 0, signal: null });
+
+    const second = await startExample(env);
+    running.push(second);
+    expect(await post(second, route, push)).toBe('success');
+    // A new push is still run.
+    expect(wechat.openReply(await post(second, route, wechat.encrypted(textMessage('after', { to })))).record['Content']).toBe('echo: after');
+    expect(await stop(second, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  });
 });

@@ -18,13 +18,16 @@
  * 4. **done** — the reply is kept in this process for `ttlMs` for WeChat's retries (`KeptReplies`, outside the JS
  *    heap), and the push is remembered until its timestamp leaves the accepted window, so a replay of the same
  *    signed request is not run again: in the shared store as a bare mark (no plaintext, no reply), or in this
- *    process's `ReplayGuard`.
+ *    process's `ReplayGuard`. That guard is written to the store when the server closes (`save`) and read back,
+ *    then deleted, by the next `Deliveries` on the same store, which answers no push before it has: a file store
+ *    keeps replay refusal across a graceful restart (a crash still loses the marks since the last start).
  *
  * Store calls are bounded by the store they are given (see `GuardedStore`): an unreachable store fails the claim
  * with `ERR_STORE`, answered 503, never `success`.
  */
 import * as crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WxOpenError } from '../errors';
 import type { Store } from '../store/types';
 import { TimeoutQueue, TimeoutQueues } from '../util/timeout-queue';
 import type { Timeout } from '../util/timeout-queue';
@@ -77,6 +80,8 @@ export interface DeliveriesOptions {
   /** How often a retry polls the shared store for another process's outcome, in ms (default 50). */
   readonly pollMs?: number;
   readonly now: () => number;
+  /** A failure of bookkeeping that belongs to no delivery: the replay marks kept at the last shutdown could not be read. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** The deliveries this process runs and remembers, and the memory that takes (all of it outside the JS heap). */
@@ -162,6 +167,8 @@ export class Deliveries {
   /** This process's claim value: unique, short (it is stored once per running delivery). */
   readonly #pending = PENDING + crypto.randomBytes(9).toString('base64url');
   readonly #sweeper: NodeJS.Timeout;
+  /** Reading back the replay marks of the last shutdown: deliveries wait for it. */
+  #restoring: Promise<void> | undefined;
 
   constructor(options: DeliveriesOptions) {
     this.#options = options;
@@ -172,6 +179,45 @@ export class Deliveries {
     this.#sweeper.unref();
     this.#leases = new TimeoutQueue(Math.max(1, Math.floor(options.leaseMs / 3)), false);
     this.#replays = new ReplayGuard(options.windowSeconds, options.now);
+    if (this.#keepsReplays) this.#restoring = this.#restore();
+  }
+
+  /** Whether this process remembers replays itself (a store only it sees, deduplication on, a window). */
+  get #keepsReplays(): boolean {
+    return !this.#shared && this.#options.ttlMs > 0 && this.#options.windowSeconds > 0;
+  }
+
+  get #snapshotKey(): string {
+    return `${this.#options.keyPrefix}replays`;
+  }
+
+  /** Reads back (and deletes) the replay marks the last `save` left in the store. */
+  async #restore(): Promise<void> {
+    try {
+      const text = await this.#options.store.get(this.#snapshotKey);
+      if (text === undefined) return;
+      try {
+        this.#replays.load(text);
+      } catch (cause) {
+        this.#options.onError?.(new WxOpenError('ERR_STORE', { detail: 'the replay marks kept at the last shutdown are unreadable: left out', cause }));
+      }
+      await this.#options.store.delete(this.#snapshotKey);
+    } catch (error) {
+      this.#options.onError?.(error);
+    } finally {
+      this.#restoring = undefined;
+    }
+  }
+
+  /**
+   * Writes this process's replay marks to the store (one entry without a TTL; the marks carry their timestamps),
+   * for the next process on it: call it once no delivery runs any more, before the store closes.
+   */
+  async save(): Promise<void> {
+    if (!this.#keepsReplays) return;
+    await this.#restoring;
+    const text = this.#replays.save();
+    if (text !== undefined) await this.#options.store.set(this.#snapshotKey, text);
   }
 
   /** What this process holds for the contract: what `health().deliveries` reports. */
@@ -183,6 +229,7 @@ export class Deliveries {
 
   deliver<R>(delivery: Delivery<R>): Promise<Outcome<R>> {
     if (this.#options.ttlMs <= 0) return this.#lead(undefined, delivery, undefined);
+    if (this.#restoring !== undefined) return this.#restoring.then(() => this.deliver(delivery));
     // One-shot SHA-256 into base64url: the cheapest form that gives both a key and a fingerprint. Running flights are
     // found by the whole digest, finished pushes by its first 62 bits; a shared store gets the first 22 characters
     // (132 bits), the form its marks have always had.

@@ -70,6 +70,22 @@ export class FingerprintTable {
     return at;
   }
 
+  /** Every key, as `[high, low]` pairs one after the other (for a table kept across a restart). */
+  keys(): Uint32Array {
+    const width = this.#width;
+    const words = this.#words;
+    const keys = new Uint32Array(this.#size * 2);
+    let k = 0;
+    for (let at = 0; at < words.length; at += width) {
+      const high = words[at] as number;
+      const low = words[at + 1] as number;
+      if (high === 0 && low === 0) continue;
+      keys[k++] = high;
+      keys[k++] = low;
+    }
+    return keys;
+  }
+
   /** The table's words: read and write the values of an entry at the index `indexOf` or `insert` gave (+2, +3, …). */
   get words(): Uint32Array {
     return this.#words;

@@ -12,6 +12,7 @@
  * Compact because the window (up to twice the clock skew, 10 minutes by default) would otherwise dominate the
  * process's memory.
  */
+import { Buffer } from 'node:buffer';
 import { FingerprintTable } from './fingerprint-table';
 
 const BUCKET_SECONDS = 8;
@@ -60,15 +61,70 @@ export class ReplayGuard {
     return set.insert(fingerprint.high, fingerprint.low) >= 0;
   }
 
-  /** Drops the buckets whose every timestamp has left the window (there are at most a few dozen buckets). */
-  #sweep(): void {
+  /**
+   * The pushes remembered, as text for a store (undefined when there are none): each bucket's id and its
+   * fingerprints, 8 bytes a push in base64 (little-endian, the byte order of every machine Node runs on here).
+   */
+  save(): string | undefined {
+    this.#sweep(true);
+    const buckets: Array<[number, string]> = [];
+    for (const [id, table] of this.#buckets) {
+      if (table.size === 0) continue;
+      const keys = table.keys();
+      buckets.push([id, Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength).toString('base64')]);
+    }
+    if (buckets.length === 0) return undefined;
+    const snapshot: ReplaySnapshot = { version: 1, bucketSeconds: BUCKET_SECONDS, buckets };
+    return JSON.stringify(snapshot);
+  }
+
+  /**
+   * Remembers again the pushes of a `save()`d text whose timestamps are still in the window; returns how many.
+   * Throws a `TypeError` on text that is not such a snapshot.
+   */
+  load(text: string): number {
+    const snapshot = JSON.parse(text) as Partial<ReplaySnapshot> | null;
+    if (snapshot?.version !== 1 || snapshot.bucketSeconds !== BUCKET_SECONDS || !Array.isArray(snapshot.buckets)) {
+      throw new TypeError('not a replay-guard snapshot of this version');
+    }
     const now = this.#now() / 1000;
-    if (now - this.#sweptAt < 1) return;
+    let loaded = 0;
+    for (const bucket of snapshot.buckets) {
+      const [id, base64] = Array.isArray(bucket) ? bucket : [];
+      if (!Number.isSafeInteger(id) || typeof base64 !== 'string') throw new TypeError('a bucket of the replay-guard snapshot is malformed');
+      if (this.#expired(id as number, now)) continue;
+      const bytes = Buffer.from(base64, 'base64');
+      if (bytes.length % 8 !== 0) throw new TypeError('a bucket of the replay-guard snapshot is malformed');
+      for (let at = 0; at < bytes.length; at += 8) {
+        const high = bytes.readUInt32LE(at);
+        const low = bytes.readUInt32LE(at + 4);
+        if (high === 0 && low === 0) continue; // never a fingerprint (the empty slot)
+        if (this.add({ high, low, check: 0 }, (id as number) * BUCKET_SECONDS)) loaded++;
+      }
+    }
+    return loaded;
+  }
+
+  #expired(id: number, now: number): boolean {
+    return (id + 1) * BUCKET_SECONDS + this.#windowSeconds < now;
+  }
+
+  /** Drops the buckets whose every timestamp has left the window (there are at most a few dozen buckets). */
+  #sweep(always = false): void {
+    const now = this.#now() / 1000;
+    if (!always && now - this.#sweptAt < 1) return;
     this.#sweptAt = now;
     for (const id of this.#buckets.keys()) {
-      if ((id + 1) * BUCKET_SECONDS + this.#windowSeconds < now) this.#buckets.delete(id);
+      if (this.#expired(id, now)) this.#buckets.delete(id);
     }
   }
+}
+
+/** What `ReplayGuard.save` writes: `[bucket id, base64 of its fingerprints]` pairs. */
+interface ReplaySnapshot {
+  readonly version: 1;
+  readonly bucketSeconds: number;
+  readonly buckets: ReadonlyArray<readonly [number, string]>;
 }
 
 /** 62 bits of a push's identity, never all zero (the empty slot), and 30 more for tables that check them too. */

@@ -143,6 +143,7 @@ export class AuthServer {
       leaseMs: this.#options.leaseMs,
       windowSeconds: this.#options.maxClockSkewSeconds,
       now: this.#options.now,
+      onError: (error) => this.#report(isWxOpenError(error) ? error : new WxOpenError('ERR_STORE', { cause: error }), { endpoint: 'message' }),
     });
   }
 
@@ -252,9 +253,19 @@ export class AuthServer {
     } while (this.#background.size > 0);
   }
 
-  /** Stops timers, waits for background work and closes what this server created (its store, its credentials). */
+  /**
+   * Stops timers, waits for background work, keeps the replay marks of a store only this process sees in that store
+   * for the next process on it (a failure is reported as `ERR_STORE`, not thrown), and closes what this server
+   * created (its store, its credentials). Close it before the store you gave it.
+   */
   async close(): Promise<void> {
     await this.idle();
+    // A store this server made itself (a MemoryStore) dies with it: nobody would read the marks.
+    if (!this.#ownsStore) {
+      await this.#deliveries
+        .save()
+        .catch((cause: unknown) => this.#report(new WxOpenError('ERR_STORE', { detail: 'the replay marks could not be kept for the next start', cause }), { endpoint: 'message' }));
+    }
     this.#deliveries.close();
     if (this.#ownsCredentials) await this.#credentials?.close();
     if (this.#ownsStore) await this.store.close?.();

@@ -16,6 +16,7 @@ export interface FileStoreOptions {
   /**
    * Entries set with a TTL shorter than this many ms live in memory only and never cause a disk write (default
    * 300 000, five minutes). This keeps dedup marks (30 s by default) and locks off the disk; they are lost on restart, which is what they are for.
+   * (The replay marks of the delivery bookkeeping are written once, without a TTL, when the `AuthServer` closes.)
    * Entries without a TTL (refresh tokens, verify tickets) and with a longer one (access tokens) are persisted.
    */
   readonly persistMinTtlMs?: number;

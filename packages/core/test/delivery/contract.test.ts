@@ -4,7 +4,10 @@
  * died is retaken; a replay is not run again while its timestamp is accepted; a late reply goes out once.
  */
 import type { LateReply, Store, WxOpenError } from '@wxopen/core';
-import { AuthServer, MemoryStore, formatError } from '@wxopen/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthServer, FileStore, MemoryStore, formatError } from '@wxopen/core';
 import { WechatSimulator, textMessage } from '@wxopen/testing';
 
 const secrets = WechatSimulator.generateSecrets();
@@ -223,6 +226,80 @@ describe('a replay of a push that ran', () => {
     expect((await send(platform, push)).status).toBe(401);
     expect(errors.map((e) => e.code)).toEqual(['ERR_TIMESTAMP']);
     expect(runs).toEqual(['once']);
+  });
+});
+
+describe('a replay after the process restarted on a file store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wxopen-replays-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A platform on the file store at `dir/state.json`, as a process would start it. */
+  const start = (extra: Partial<ConstructorParameters<typeof AuthServer>[0]> = {}) => {
+    const store = new FileStore({ path: join(dir, 'state.json') });
+    return { store, ...makePlatform(store, extra) };
+  };
+  const stop = async ({ platform, store }: { platform: AuthServer; store: FileStore }) => {
+    await platform.close();
+    await store.close();
+  };
+  const storedKeys = (): string[] => Object.keys((JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { entries: object }).entries);
+
+  // Breaks when the replay marks live only in the process's memory: the second process runs the push again.
+  it('is not run again once the first process closed gracefully, and the marks are read back then deleted', async () => {
+    const first = start();
+    const push = wechat.encrypted(textMessage('once'));
+    expect(await send(first.platform, push)).toMatchObject({ status: 200 });
+    await stop(first);
+    expect(storedKeys()).toEqual([`{${appId}}:replays`]);
+
+    const second = start();
+    const replay = await send(second.platform, push);
+    expect(replay).toMatchObject({ status: 200, body: 'success' });
+    const fresh = await send(second.platform, wechat.encrypted(textMessage('new')));
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).not.toBe('success');
+    expect([...first.runs, ...second.runs]).toEqual(['once', 'new']);
+    expect((await second.platform.health()).deliveries.replayMarks).toBe(2);
+    expect(storedKeys()).toEqual([]);
+    expect(second.errors).toEqual([]);
+    await stop(second);
+  });
+
+  it('leaves out marks whose timestamp has left the window meanwhile (the push is refused on its timestamp anyway)', async () => {
+    let now = Date.now();
+    const first = start({ now: () => now });
+    await send(first.platform, wechat.encrypted(textMessage('old'), { timestamp: Math.floor(now / 1000) }));
+    await stop(first);
+    now += 320_000;
+    const second = start({ now: () => now });
+    const fresh = await send(second.platform, wechat.encrypted(textMessage('new'), { timestamp: Math.floor(now / 1000) }));
+    expect(fresh.status).toBe(200);
+    expect((await second.platform.health()).deliveries.replayMarks).toBe(1);
+    await stop(second);
+  });
+
+  it('reports unreadable marks as ERR_STORE, deletes them and serves', async () => {
+    const store = new FileStore({ path: join(dir, 'state.json') });
+    // A bucket of now whose fingerprints are not a whole number of 8 bytes.
+    await store.set(`{${appId}}:replays`, JSON.stringify({ version: 1, bucketSeconds: 8, buckets: [[Math.floor(Date.now() / 8000), 'abc']] }));
+    const { platform, runs, errors } = makePlatform(store);
+    expect((await send(platform, wechat.encrypted(textMessage('served')))).status).toBe(200);
+    expect(runs).toEqual(['served']);
+    expect(errors.map((e) => [e.code, e.detail])).toEqual([['ERR_STORE', 'the replay marks kept at the last shutdown are unreadable: left out']]);
+    expect(await store.get(`{${appId}}:replays`)).toBeUndefined();
+    await platform.close();
+    await store.close();
+  });
+
+  it('reports a store that cannot keep the marks at close, and still closes', async () => {
+    const { platform, store, errors } = start();
+    await send(platform, wechat.encrypted(textMessage('once')));
+    await store.close(); // closed first, against the documented order
+    await expect(platform.close()).resolves.toBeUndefined();
+    expect(errors.map((e) => [e.code, e.detail])).toEqual([['ERR_STORE', 'the replay marks could not be kept for the next start']]);
   });
 });
 
