@@ -63,7 +63,7 @@ export class ReplayGuard {
 
   /**
    * The pushes remembered, as text for a store (undefined when there are none): each bucket's id and its
-   * fingerprints, 8 bytes a push in base64 (little-endian, the byte order of every machine Node runs on here).
+   * fingerprints, 8 bytes a push (two little-endian 32-bit halves) in base64.
    */
   save(): string | undefined {
     this.#sweep(true);
@@ -71,7 +71,9 @@ export class ReplayGuard {
     for (const [id, table] of this.#buckets) {
       if (table.size === 0) continue;
       const keys = table.keys();
-      buckets.push([id, Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength).toString('base64')]);
+      const bytes = Buffer.allocUnsafe(keys.length * 4);
+      for (let i = 0; i < keys.length; i++) bytes.writeUInt32LE(keys[i] as number, i * 4);
+      buckets.push([id, bytes.toString('base64')]);
     }
     if (buckets.length === 0) return undefined;
     const snapshot: ReplaySnapshot = { version: 1, bucketSeconds: BUCKET_SECONDS, buckets };

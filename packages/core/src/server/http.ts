@@ -148,7 +148,7 @@ export function readBody(request: CallbackRequest, limits: BodyLimits): Promise<
  * deadline (`ERR_BODY_TIMEOUT`), a stream error or a close before the end (`ERR_BODY`), or an end whose length is
  * not the declared one (`ERR_BODY`).
  *
- * Written here rather than with `raw-body` (which the core used until 0.2) because a measurement justified it:
+ * Written here rather than with `raw-body` (which the core used before) because a measurement justified it:
  * raw-body adds five listeners, a `nextTick` and an argument copy per request, and the deadlines needed two more
  * listeners of their own. Over HTTP, the bench-only servers against the same build reading with raw-body (5 rounds
  * of 4 s each, interleaved, bench/README.md): server CPU per request 107 → 94 µs on Fastify, 107 → 101 on Koa,
