@@ -294,6 +294,21 @@ describe('a replay after the process restarted on a file store', () => {
     await store.close();
   });
 
+  it('reports a store that fails while the marks are read back, and serves without them', async () => {
+    class Unreadable extends MemoryStore {
+      override async get(key: string) {
+        if (key.endsWith(':replays')) throw new Error('disk gone');
+        return super.get(key);
+      }
+    }
+    const { platform, runs, errors } = makePlatform(new Unreadable());
+    expect((await send(platform, wechat.encrypted(textMessage('served')))).status).toBe(200);
+    expect(runs).toEqual(['served']);
+    expect(errors.map((e) => e.code)).toEqual(['ERR_STORE']);
+    expect(formatError(errors[0] as WxOpenError, { endpoint: 'message' })).toContain('disk gone');
+    await platform.close();
+  });
+
   it('reports a store that cannot keep the marks at close, and still closes', async () => {
     const { platform, store, errors } = start();
     await send(platform, wechat.encrypted(textMessage('once')));
