@@ -179,7 +179,9 @@ export class Deliveries {
     this.#sweeper.unref();
     this.#leases = new TimeoutQueue(Math.max(1, Math.floor(options.leaseMs / 3)), false);
     this.#replays = new ReplayGuard(options.windowSeconds, options.now);
-    if (this.#keepsReplays) this.#restoring = this.#restore();
+    // Cleared in a later turn, never before it is set: a store whose `get` throws before returning a promise
+    // would otherwise leave a settled `#restoring` behind, and every delivery would wait on it again and again.
+    if (this.#keepsReplays) this.#restoring = this.#restore().then(() => void (this.#restoring = undefined));
   }
 
   /** Whether this process remembers replays itself (a store only it sees, deduplication on, a window). */
@@ -204,8 +206,6 @@ export class Deliveries {
       await this.#options.store.delete(this.#snapshotKey);
     } catch (error) {
       this.#options.onError?.(error);
-    } finally {
-      this.#restoring = undefined;
     }
   }
 

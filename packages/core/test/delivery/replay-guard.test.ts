@@ -3,7 +3,9 @@
  * that store (the restart itself is tested in contract.test.ts and the Express example's restart test).
  */
 import { createHash } from 'node:crypto';
+import { Deliveries } from '../../src/delivery/deliveries';
 import { ReplayGuard, fingerprintOfKey } from '../../src/delivery/replay-guard';
+import { MemoryStore } from '../../src/store/memory';
 
 const fingerprint = (i: number) => fingerprintOfKey(createHash('sha256').update(`push ${i}`).digest('base64url'));
 
@@ -35,5 +37,22 @@ describe('ReplayGuard across a restart', () => {
     ['a bucket that is not a pair', JSON.stringify({ version: 1, bucketSeconds: 8, buckets: [7] })],
   ])('throws on a text that is not a snapshot: %s', (_name, text) => {
     expect(() => new ReplayGuard(300, () => now).load(text)).toThrow();
+  });
+});
+
+describe('Deliveries reading the replay marks back', () => {
+  // Hung every delivery, and grew the heap without end, when the read failed before the constructor kept its promise.
+  test('serves when the store throws before returning a promise', async () => {
+    const errors: unknown[] = [];
+    const store = new MemoryStore();
+    store.get = () => {
+      throw new Error('not a promise');
+    };
+    const deliveries = new Deliveries({ store, keyPrefix: '{wx}:', ttlMs: 30_000, deadlineMs: 0, leaseMs: 3_000, windowSeconds: 300, now: Date.now, onError: (e) => errors.push(e) });
+    const outcome = await deliveries.deliver({ identity: 'push', timestamp: Math.floor(Date.now() / 1000), run: async () => ({ value: 'ran', reply: undefined }), onLate: () => {}, onError: () => {} });
+    expect(outcome).toMatchObject({ value: 'ran', duplicate: false });
+    expect(errors).toHaveLength(1);
+    deliveries.close();
+    await store.close();
   });
 });
