@@ -181,7 +181,12 @@ export class Deliveries {
     this.#replays = new ReplayGuard(options.windowSeconds, options.now);
     // Cleared in a later turn, never before it is set: a store whose `get` throws before returning a promise
     // would otherwise leave a settled `#restoring` behind, and every delivery would wait on it again and again.
-    if (this.#keepsReplays) this.#restoring = this.#restore().then(() => void (this.#restoring = undefined));
+    if (this.#keepsReplays) {
+      const done = (): void => {
+        this.#restoring = undefined;
+      };
+      this.#restoring = this.#restore().then(done, done);
+    }
   }
 
   /** Whether this process remembers replays itself (a store only it sees, deduplication on, a window). */
