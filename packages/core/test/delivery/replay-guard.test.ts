@@ -55,4 +55,26 @@ describe('Deliveries reading the replay marks back', () => {
     deliveries.close();
     await store.close();
   });
+
+  // Every delivery was refused once the hook reporting the failed read threw: the read stayed a rejected promise.
+  test('serves when the hook told of the failed read throws too', async () => {
+    const store = new MemoryStore();
+    store.get = () => Promise.reject(new Error('disk gone'));
+    const deliveries = new Deliveries({
+      store,
+      keyPrefix: '{wx}:',
+      ttlMs: 30_000,
+      deadlineMs: 0,
+      leaseMs: 3_000,
+      windowSeconds: 300,
+      now: Date.now,
+      onError: () => {
+        throw new Error('hook failed');
+      },
+    });
+    const outcome = await deliveries.deliver({ identity: 'push', timestamp: Math.floor(Date.now() / 1000), run: async () => ({ value: 'ran', reply: undefined }), onLate: () => {}, onError: () => {} });
+    expect(outcome).toMatchObject({ value: 'ran', duplicate: false });
+    deliveries.close();
+    await store.close();
+  });
 });
