@@ -171,7 +171,7 @@ describe('express example restarted with its default file store', () => {
 
   // Breaks when the replay marks of the file store's process live only in its memory: the restarted example
   // answers the replayed push with a fresh encrypted echo, i.e. runs its handler a second time.
-  test('after SIGTERM and a restart, a push replayed while its timestamp is accepted is not run again', async () => {
+  test('after SIGTERM and a restart, a push replayed while its timestamp is accepted is not run again, also after the restarted process is killed', async () => {
     const first = await startExample(env);
     running.push(first);
     const authorizer = 'wx00000000000ab0c1';
@@ -187,6 +187,12 @@ describe('express example restarted with its default file store', () => {
     expect(await post(second, route, push)).toBe('success');
     // A new push is still run.
     expect(wechat.openReply(await post(second, route, wechat.encrypted(textMessage('after', { to })))).record['Content']).toBe('echo: after');
-    expect(await stop(second, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    // The restarted process crashes: the marks of the graceful close are still in the file for the next one.
+    expect(await stop(second, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const third = await startExample(env);
+    running.push(third);
+    expect(await post(third, route, push)).toBe('success');
+    expect(await stop(third, 'SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });

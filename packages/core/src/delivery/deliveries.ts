@@ -18,9 +18,9 @@
  * 4. **done** — the reply is kept in this process for `ttlMs` for WeChat's retries (`KeptReplies`, outside the JS
  *    heap), and the push is remembered until its timestamp leaves the accepted window, so a replay of the same
  *    signed request is not run again: in the shared store as a bare mark (no plaintext, no reply), or in this
- *    process's `ReplayGuard`. That guard is written to the store when the server closes (`save`) and read back,
- *    then deleted, by the next `Deliveries` on the same store, which answers no push before it has: a file store
- *    keeps replay refusal across a graceful restart (a crash still loses the marks since the last start).
+ *    process's `ReplayGuard`. That guard is written to the store when the server closes (`save`) and read back
+ *    by the next `Deliveries` on the same store, which answers no push before it has: a file store keeps replay
+ *    refusal across a graceful restart (a crash loses the marks made since the last graceful close, not those).
  *
  * Store calls are bounded by the store they are given (see `GuardedStore`): an unreachable store fails the claim
  * with `ERR_STORE`, answered 503, never `success`.
@@ -198,7 +198,11 @@ export class Deliveries {
     return `${this.#options.keyPrefix}replays`;
   }
 
-  /** Reads back (and deletes) the replay marks the last `save` left in the store. */
+  /**
+   * Reads back the replay marks the last `save` left in the store. They stay there until the next `save` replaces
+   * them (a superset: they are in this process's guard now), so a crash of this process still leaves them to the next
+   * one; marks unreadable are deleted, else every start would report them again.
+   */
   async #restore(): Promise<void> {
     try {
       const text = await this.#options.store.get(this.#snapshotKey);
@@ -207,8 +211,8 @@ export class Deliveries {
         this.#replays.load(text);
       } catch (cause) {
         this.#options.onError?.(new WxOpenError('ERR_STORE', { detail: 'the replay marks kept at the last shutdown are unreadable: left out', cause }));
+        await this.#options.store.delete(this.#snapshotKey);
       }
-      await this.#options.store.delete(this.#snapshotKey);
     } catch (error) {
       this.#options.onError?.(error);
     }
